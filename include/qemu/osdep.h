@@ -28,6 +28,7 @@
 #include <glib.h>
 #include <glib-unix.h>
 
+#include "config-host.h"
 #include "qapi/error.h"
 
 #define QEMU_NORETURN __attribute__((noreturn))
