@@ -4,12 +4,19 @@
 
 static const char *progname = "ferry-system-x86_64";
 static bool with_timestamp;
+static char *location;
 static ErrorReportSink *report_sink;
 static void *report_sink_opaque;
 
 void error_set_progname(const char *name)
 {
     progname = name;
+}
+
+void error_report_set_location(const char *loc)
+{
+    g_free(location);
+    location = g_strdup(loc);
 }
 
 void error_report_set_timestamp(bool on)
@@ -43,6 +50,9 @@ static void vreport(const char *level, const char *fmt, va_list ap)
         g_string_append(s, ts);
     }
     g_string_append_printf(s, "%s: ", progname);
+    if (location) {
+        g_string_append_printf(s, "%s: ", location);
+    }
     if (level) {
         g_string_append(s, level);
     }

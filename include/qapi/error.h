@@ -104,6 +104,11 @@ void info_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_vreport(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* -msg timestamp=on */
 void error_report_set_timestamp(bool on);
+/*
+ * Where in the configuration we are ("-chardev socket,id=x"): printed
+ * after the program name while set, as QEMU's Location does.  NULL clears.
+ */
+void error_report_set_location(const char *loc);
 /* Program name prefix ("ferry-system-x86_64"). */
 void error_set_progname(const char *name);
 /*

@@ -43,6 +43,6 @@
 #define FERRY_VERSION_MINOR 2
 #define FERRY_VERSION_MICRO 50
 #define FERRY_VERSION_STRING "10.2.50"
-#define FERRY_PACKAGE "ferry"
+#define FERRY_PACKAGE " (Ferry)"
 
 #endif

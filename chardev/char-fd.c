@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared plumbing for fd-based chardevs (stdio, file, pipe, pty). */
+#include "qemu/osdep.h"
+#include "chardev/char.h"
+#include "monitor/fds.h"
+#include "char-internal.h"
+
+#define CHR_READ_BUF_LEN 4096
+
+static gboolean chr_fd_readable(Chardev *chr, GIOCondition cond)
+{
+    FDChardev *s = (FDChardev *)chr;
+    uint8_t buf[CHR_READ_BUF_LEN];
+    int len = qemu_chr_be_can_write(chr);
+    ssize_t ret;
+
+    if (len <= 0) {
+        if (cond & (G_IO_HUP | G_IO_ERR)) {
+            goto eof;
+        }
+        return G_SOURCE_CONTINUE;
+    }
+    len = MIN(len, (int)sizeof(buf));
+    ret = read(s->fd_in, buf, len);
+    if (ret < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (ret <= 0) {
+        goto eof;
+    }
+    qemu_chr_be_write(chr, buf, ret);
+    return G_SOURCE_CONTINUE;
+
+eof:
+    /* End of input: stop reading; the output side stays usable. */
+    g_source_unref(s->watch);
+    s->watch = NULL;
+    return G_SOURCE_REMOVE;
+}
+
+void chr_fd_init(FDChardev *s, int fd_in, int fd_out)
+{
+    s->fd_in = fd_in;
+    s->fd_out = fd_out;
+    if (fd_in >= 0) {
+        s->watch = chr_io_watch_add(&s->parent, fd_in, chr_fd_readable);
+    }
+}
+
+int chr_fd_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    FDChardev *s = (FDChardev *)chr;
+    ssize_t ret;
+
+    if (s->fd_out < 0) {
+        errno = EIO;
+        return -1;
+    }
+    do {
+        ret = write(s->fd_out, buf, len);
+    } while (ret < 0 && errno == EINTR);
+    return ret;
+}
+
+void chr_fd_update_read_handler(Chardev *chr)
+{
+    /* The watch re-checks can_read on every main loop iteration. */
+}
+
+void chr_fd_finalize(Chardev *chr)
+{
+    FDChardev *s = (FDChardev *)chr;
+
+    chr_io_watch_remove(&s->watch);
+    if (s->fd_in >= 0) {
+        qemu_close(s->fd_in);
+    }
+    if (s->fd_out >= 0 && s->fd_out != s->fd_in) {
+        qemu_close(s->fd_out);
+    }
+    s->fd_in = s->fd_out = -1;
+}

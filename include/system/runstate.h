@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VM's run state (QEMU's RunState names) and shutdown requests.
+ * Main thread only.
+ */
+#ifndef SYSTEM_RUNSTATE_H
+#define SYSTEM_RUNSTATE_H
+
+#include <stdbool.h>
+#include "qapi/qapi-types-run-state.h"
+
+RunState runstate_get(void);
+bool runstate_check(RunState state);
+bool runstate_is_running(void);
+/* Move to a new state (no events). */
+void runstate_set(RunState state);
+const char *runstate_name(RunState state);
+
+/* Start the VM: state running, RESUME event.  No-op if running. */
+void vm_start(void);
+/* Stop the VM in state (paused, postmigrate, ...): STOP event if it ran. */
+void vm_stop(RunState state);
+
+/* -S: do not start at launch; cont in prelaunch starts. */
+extern bool autostart;
+
+/* Ask the main loop to exit with a SHUTDOWN event of this cause. */
+void qemu_system_shutdown_request(ShutdownCause cause);
+/* The pending request, SHUTDOWN_CAUSE_NONE if none. */
+ShutdownCause qemu_shutdown_requested(void);
+
+/* Run the GLib main loop until a shutdown request; emits SHUTDOWN. */
+void main_loop_run(void);
+
+#endif

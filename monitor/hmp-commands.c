@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The HMP command tables, in QEMU's names. */
+#include "qemu/osdep.h"
+#include "monitor/hmp.h"
+
+const HMPCommand hmp_info_cmds[] = {
+    { "chardev", "", "", "show the character devices", hmp_info_chardev },
+    { "name", "", "", "show the current VM name", hmp_info_name },
+    { "status", "", "", "show the current VM status (running|paused)",
+      hmp_info_status },
+    { "uuid", "", "", "show the current VM UUID", hmp_info_uuid },
+    { "version", "", "", "show the version of QEMU", hmp_info_version },
+    { NULL },
+};
+
+const HMPCommand hmp_cmds[] = {
+    { "help|?", "name:S?", "[cmd]", "show the help", hmp_help },
+    { "chardev-add", "args:s", "args", "add chardev", hmp_chardev_add },
+    { "chardev-remove", "id:s", "id", "remove chardev", hmp_chardev_remove },
+    { "closefd", "fdname:s", "closefd name",
+      "close a file descriptor previously passed via SCM rights",
+      hmp_closefd },
+    { "cont|c", "", "", "resume emulation", hmp_cont },
+    { "getfd", "fdname:s", "getfd name",
+      "receive a file descriptor via SCM rights and assign it a name",
+      hmp_getfd },
+    { "info", "item:s?", "[subcommand]", "show various information about the "
+      "system state", hmp_info_help, hmp_info_cmds },
+    { "quit|q", "", "", "quit the emulator", hmp_quit },
+    { "ringbuf_read", "device:s,size:s", "device size",
+      "Read from a ring buffer character device", hmp_ringbuf_read },
+    { "ringbuf_write", "device:s,data:s", "device data",
+      "Write to a ring buffer character device", hmp_ringbuf_write },
+    { "stop|s", "", "", "stop emulation", hmp_stop },
+    { NULL },
+};

@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Start-up: the command line (QEMU's option names and syntax), then the
+ * configuration built from it, in QEMU's order: fds, daemon, chardevs,
+ * monitors, machine, accelerator.  Errors here print one line naming the
+ * option and exit 1 (the only place where exiting on bad input is right).
+ */
+#include "qemu/osdep.h"
+#include "qemu/option.h"
+#include "chardev/char.h"
+#include "monitor/monitor.h"
+#include "monitor/fds.h"
+#include "system/system.h"
+#include "system/runstate.h"
+#include "system/machine.h"
+#include "system/kvm.h"
+#include "qapi/qapi-commands-char.h"
+
+const char *qemu_name;
+const char *qemu_uuid_str;
+
+enum {
+    OPT_ACCEL = 1, OPT_ADD_FD, OPT_CHARDEV, OPT_DAEMONIZE, OPT_DISPLAY,
+    OPT_ENABLE_KVM, OPT_HELP, OPT_MACHINE, OPT_MON, OPT_MONITOR, OPT_MSG,
+    OPT_NAME, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_NO_USER_CONFIG, OPT_PIDFILE,
+    OPT_QMP, OPT_QMP_PRETTY, OPT_S, OPT_SERIAL, OPT_UUID, OPT_VERSION,
+};
+
+typedef struct QEMUOption {
+    const char *name;
+    bool has_arg;
+    int index;
+} QEMUOption;
+
+static const QEMUOption qemu_options[] = {
+    { "accel", true, OPT_ACCEL },
+    { "add-fd", true, OPT_ADD_FD },
+    { "chardev", true, OPT_CHARDEV },
+    { "daemonize", false, OPT_DAEMONIZE },
+    { "display", true, OPT_DISPLAY },
+    { "enable-kvm", false, OPT_ENABLE_KVM },
+    { "h", false, OPT_HELP },
+    { "help", false, OPT_HELP },
+    { "machine", true, OPT_MACHINE },
+    { "M", true, OPT_MACHINE },
+    { "mon", true, OPT_MON },
+    { "monitor", true, OPT_MONITOR },
+    { "msg", true, OPT_MSG },
+    { "name", true, OPT_NAME },
+    { "nodefaults", false, OPT_NODEFAULTS },
+    { "nographic", false, OPT_NOGRAPHIC },
+    { "no-user-config", false, OPT_NO_USER_CONFIG },
+    { "pidfile", true, OPT_PIDFILE },
+    { "qmp", true, OPT_QMP },
+    { "qmp-pretty", true, OPT_QMP_PRETTY },
+    { "S", false, OPT_S },
+    { "serial", true, OPT_SERIAL },
+    { "uuid", true, OPT_UUID },
+    { "version", false, OPT_VERSION },
+    { NULL },
+};
+
+static QemuOptsList qemu_machine_opts = {
+    .name = "machine",
+    .implied_opt_name = "type",
+    .merge_lists = true,
+    .desc = {
+        { .name = "type", .type = QEMU_OPT_STRING },
+        { .name = "accel", .type = QEMU_OPT_STRING },
+        { NULL }
+    },
+};
+
+static QemuOptsList qemu_accel_opts = {
+    .name = "accel",
+    .implied_opt_name = "accel",
+    .desc = {
+        { .name = "accel", .type = QEMU_OPT_STRING },
+        { NULL }
+    },
+};
+
+static QemuOptsList qemu_name_opts = {
+    .name = "name",
+    .implied_opt_name = "guest",
+    .merge_lists = true,
+    .desc = {
+        { .name = "guest", .type = QEMU_OPT_STRING },
+        { .name = "process", .type = QEMU_OPT_STRING },
+        { .name = "debug-threads", .type = QEMU_OPT_BOOL },
+        { NULL }
+    },
+};
+
+static QemuOptsList qemu_msg_opts = {
+    .name = "msg",
+    .merge_lists = true,
+    .desc = {
+        { .name = "timestamp", .type = QEMU_OPT_BOOL },
+        { .name = "guest-name", .type = QEMU_OPT_BOOL },
+        { NULL }
+    },
+};
+
+static QemuOptsList qemu_mon_opts = {
+    .name = "mon",
+    .implied_opt_name = "chardev",
+    .desc = {
+        { .name = "mode", .type = QEMU_OPT_STRING },
+        { .name = "chardev", .type = QEMU_OPT_STRING },
+        { .name = "pretty", .type = QEMU_OPT_BOOL },
+        { NULL }
+    },
+};
+
+static QemuOptsList qemu_display_opts = {
+    .name = "display",
+    .implied_opt_name = "type",
+    .desc = {
+        { .name = "type", .type = QEMU_OPT_STRING },
+        { NULL }
+    },
+};
+
+/* Options whose effect needs the whole command line, kept in order. */
+typedef struct DeviceSpec {
+    int kind;            /* OPT_SERIAL, OPT_MONITOR, OPT_QMP, OPT_QMP_PRETTY */
+    char *spec;
+    char *loc;           /* "-serial stdio", for error messages */
+} DeviceSpec;
+
+static struct {
+    GPtrArray *devices;          /* DeviceSpec */
+    GPtrArray *add_fds;          /* "-add-fd" arguments, with their loc */
+    GPtrArray *add_fd_locs;
+    const char *pidfile;
+    bool daemonize;
+    bool nodefaults;
+    bool nographic;
+    bool display_none;
+    bool default_monitor;
+    bool enable_kvm;
+    int monitor_count;
+} cfg;
+
+static void print_version(void)
+{
+    printf("QEMU emulator version %s%s\n"
+           "Copyright (c) 2026 the Ferry developers "
+           "(command line and interfaces after QEMU)\n",
+           FERRY_VERSION_STRING, FERRY_PACKAGE);
+}
+
+static void print_help(void)
+{
+    print_version();
+    printf("usage: ferry-system-x86_64 [options]\n\n"
+"Standard options:\n"
+"-h or -help     display this help and exit\n"
+"-version        display version information and exit\n"
+"-machine [type=]name[,accel=kvm|tcg]\n"
+"                select the machine (-machine help lists them)\n"
+"-M name         same as -machine name\n"
+"-accel [accel=]name\n"
+"                select the accelerator (kvm)\n"
+"-enable-kvm     same as -accel kvm\n"
+"-name [guest=]name[,process=name][,debug-threads=on|off]\n"
+"                set the name of the guest\n"
+"-uuid %%08x-%%04x-%%04x-%%04x-%%012x\n"
+"                specify machine UUID\n"
+"-S              freeze CPU at startup (use 'c' to start execution)\n"
+"-nodefaults     don't create default devices\n"
+"-no-user-config do not load user-provided config files\n"
+"-nographic      disable graphical output; monitor on stdio\n"
+"-display none   no display\n"
+"-daemonize      daemonize after initializing\n"
+"-pidfile file   write PID to 'file'\n"
+"-msg [timestamp=on|off][,guest-name=on|off]\n"
+"                control error message format\n\n"
+"Character devices and monitors:\n"
+"-chardev BACKEND,id=ID[,options]\n"
+"                BACKEND: socket, stdio, file, pipe, null, pty, ringbuf\n"
+"-mon [chardev=]name[,mode=readline|control][,pretty=on|off]\n"
+"-monitor dev    HMP monitor on a character device (shorthand)\n"
+"-qmp dev        QMP monitor on a character device (shorthand)\n"
+"-qmp-pretty dev QMP monitor with pretty-printed JSON\n"
+"-serial dev     serial port on a character device (shorthand)\n"
+"                dev: stdio, null, pty, file:PATH, pipe:PATH,\n"
+"                unix:PATH[,server=on|off,wait=on|off], tcp:HOST:PORT[,...],\n"
+"                chardev:ID, none\n"
+"-add-fd fd=fd,set=set[,opaque=opaque]\n"
+"                add 'fd' to fd set 'set'\n");
+}
+
+static QEMU_NORETURN void config_error(Error *err)
+{
+    error_report_err(err);
+    exit(1);
+}
+
+static bool is_help_option(const char *s)
+{
+    return !strcmp(s, "help") || !strcmp(s, "?");
+}
+
+static void print_chardev_backends(void)
+{
+    g_autoptr(ChardevBackendInfoList) list = qmp_query_chardev_backends(NULL);
+
+    printf("Available chardev backend types:\n");
+    for (ChardevBackendInfoList *l = list; l; l = l->next) {
+        printf("  %s\n", l->value->name);
+    }
+}
+
+/* Error messages name the option as it was typed: "-chardev foo,id=x". */
+static void set_loc(const char *raw, const char *arg)
+{
+    g_autofree char *loc = arg ? g_strdup_printf("%s %s", raw, arg)
+                               : g_strdup(raw);
+
+    error_report_set_location(loc);
+}
+
+static QemuOpts *parse_opts(QemuOptsList *list, const char *arg)
+{
+    Error *err = NULL;
+    QemuOpts *opts = qemu_opts_parse(list, arg, false, &err);
+
+    if (!opts) {
+        config_error(err);
+    }
+    return opts;
+}
+
+static void parse_uuid(const char *arg)
+{
+    static const int groups[] = { 8, 4, 4, 4, 12 };
+    g_auto(GStrv) parts = g_strsplit(arg, "-", -1);
+    bool ok = g_strv_length(parts) == 5;
+
+    for (int i = 0; ok && i < 5; i++) {
+        ok = strlen(parts[i]) == (size_t)groups[i];
+        for (const char *p = parts[i]; ok && *p; p++) {
+            ok = g_ascii_isxdigit(*p);
+        }
+    }
+    if (!ok) {
+        error_report("Fail to parse UUID string. Wrong format.");
+        exit(1);
+    }
+    qemu_uuid_str = g_ascii_strdown(arg, -1);
+}
+
+static void add_device(int kind, const char *opt, const char *spec)
+{
+    DeviceSpec *d = g_new0(DeviceSpec, 1);
+
+    d->kind = kind;
+    d->spec = g_strdup(spec);
+    d->loc = g_strdup_printf("-%s %s", opt, spec);
+    g_ptr_array_add(cfg.devices, d);
+}
+
+static const QEMUOption *lookup_opt(int argc, char **argv, int *optind,
+                                    const char **optarg)
+{
+    const char *r = argv[*optind];
+    const char *name;
+
+    (*optind)++;
+    if (r[0] != '-' || r[1] == '\0') {
+        /* QEMU takes a bare argument as a disk image (-hda). */
+        error_report("%s: drive images are not supported (no block "
+                     "devices yet)", r);
+        exit(1);
+    }
+    name = r + 1;
+    if (name[0] == '-') {
+        name++;                       /* --option is the same as -option */
+    }
+    for (const QEMUOption *o = qemu_options; o->name; o++) {
+        if (!strcmp(o->name, name)) {
+            if (o->has_arg) {
+                if (*optind >= argc) {
+                    error_report("%s: requires an argument", r);
+                    exit(1);
+                }
+                *optarg = argv[(*optind)++];
+            } else {
+                *optarg = NULL;
+            }
+            return o;
+        }
+    }
+    error_report("%s: invalid option", r);
+    exit(1);
+}
+
+static void parse_command_line(int argc, char **argv)
+{
+    int optind = 1;
+
+    while (optind < argc) {
+        const char *raw = argv[optind];
+        const char *optarg;
+        const QEMUOption *o = lookup_opt(argc, argv, &optind, &optarg);
+        QemuOpts *opts;
+
+        set_loc(raw, optarg);
+        switch (o->index) {
+        case OPT_HELP:
+            print_help();
+            exit(0);
+        case OPT_VERSION:
+            print_version();
+            exit(0);
+        case OPT_MACHINE:
+            if (is_help_option(optarg)) {
+                machine_print_help();
+                exit(0);
+            }
+            parse_opts(&qemu_machine_opts, optarg);
+            break;
+        case OPT_ACCEL:
+            parse_opts(&qemu_accel_opts, optarg);
+            break;
+        case OPT_ENABLE_KVM:
+            parse_opts(&qemu_accel_opts, "kvm");
+            break;
+        case OPT_NAME:
+            opts = parse_opts(&qemu_name_opts, optarg);
+            (void)opts;
+            break;
+        case OPT_UUID:
+            parse_uuid(optarg);
+            break;
+        case OPT_S:
+            autostart = false;
+            break;
+        case OPT_NODEFAULTS:
+            cfg.nodefaults = true;
+            break;
+        case OPT_NO_USER_CONFIG:
+            /* Ferry reads no user configuration files: nothing to skip. */
+            break;
+        case OPT_NOGRAPHIC:
+            cfg.nographic = true;
+            cfg.display_none = true;
+            break;
+        case OPT_DISPLAY:
+            opts = parse_opts(&qemu_display_opts, optarg);
+            if (g_strcmp0(qemu_opt_get(opts, "type"), "none")) {
+                error_report("Display '%s' is not available.",
+                             qemu_opt_get(opts, "type"));
+                exit(1);
+            }
+            cfg.display_none = true;
+            break;
+        case OPT_DAEMONIZE:
+            cfg.daemonize = true;
+            break;
+        case OPT_PIDFILE:
+            cfg.pidfile = optarg;
+            break;
+        case OPT_CHARDEV:
+            if (is_help_option(optarg)) {
+                print_chardev_backends();
+                exit(0);
+            }
+            parse_opts(qemu_chardev_opts(), optarg);
+            break;
+        case OPT_MON:
+            parse_opts(&qemu_mon_opts, optarg);
+            cfg.default_monitor = false;
+            break;
+        case OPT_MONITOR:
+        case OPT_QMP:
+        case OPT_QMP_PRETTY:
+            add_device(o->index, o->name, optarg);
+            cfg.default_monitor = false;
+            break;
+        case OPT_SERIAL:
+            add_device(o->index, o->name, optarg);
+            break;
+        case OPT_ADD_FD:
+            g_ptr_array_add(cfg.add_fds, g_strdup(optarg));
+            g_ptr_array_add(cfg.add_fd_locs,
+                            g_strdup_printf("-add-fd %s", optarg));
+            break;
+        case OPT_MSG:
+            opts = parse_opts(&qemu_msg_opts, optarg);
+            error_report_set_timestamp(qemu_opt_get_bool(opts, "timestamp",
+                                                         false));
+            break;
+        default:
+            g_assert_not_reached();
+        }
+        error_report_set_location(NULL);
+    }
+}
+
+static void configure_name(void)
+{
+    QemuOpts *opts = qemu_opts_find(&qemu_name_opts, NULL);
+    const char *proc;
+
+    if (!opts) {
+        return;
+    }
+    qemu_name = qemu_opt_get(opts, "guest");
+    proc = qemu_opt_get(opts, "process");
+    if (proc) {
+        /* The kernel's comm field is 15 characters. */
+        g_autofree char *comm = g_strndup(proc, 15);
+        g_autofree char *path = g_strdup("/proc/self/comm");
+        (void)g_file_set_contents(path, comm, -1, NULL);
+    }
+}
+
+static int chardev_init_func(void *opaque, QemuOpts *opts, Error **errp)
+{
+    g_autofree char *loc = g_strdup_printf("-chardev %s",
+                                           qemu_opts_id(opts) ?: "");
+    Error *err = NULL;
+
+    if (!qemu_chr_new_from_opts(opts, &err)) {
+        config_error(err);
+    }
+    (void)loc;
+    return 0;
+}
+
+static void monitor_from_chardev(const char *chrid, bool qmp, bool pretty)
+{
+    Chardev *chr = qemu_chr_find(chrid);
+    Error *err = NULL;
+
+    if (!chr) {
+        error_report("chardev \"%s\" not found", chrid);
+        exit(1);
+    }
+    if (!monitor_new(chr, qmp, pretty, &err)) {
+        config_error(err);
+    }
+}
+
+static int mon_init_func(void *opaque, QemuOpts *opts, Error **errp)
+{
+    const char *mode = qemu_opt_get(opts, "mode");
+    const char *chardev = qemu_opt_get(opts, "chardev");
+    bool qmp;
+
+    if (!mode || !strcmp(mode, "readline")) {
+        qmp = false;
+    } else if (!strcmp(mode, "control")) {
+        qmp = true;
+    } else {
+        error_report("-mon: unknown monitor mode \"%s\"", mode);
+        exit(1);
+    }
+    if (!chardev) {
+        error_report("-mon: chardev name is required");
+        exit(1);
+    }
+    monitor_from_chardev(chardev, qmp, qemu_opt_get_bool(opts, "pretty",
+                                                         false));
+    return 0;
+}
+
+/* -monitor/-qmp/-serial DEV: "chardev:ID" names one, else a compat chardev. */
+static Chardev *device_chardev(const DeviceSpec *d, const char *label)
+{
+    Error *err = NULL;
+    Chardev *chr;
+
+    error_report_set_location(d->loc);
+    if (g_str_has_prefix(d->spec, "chardev:")) {
+        chr = qemu_chr_find(d->spec + strlen("chardev:"));
+        if (!chr) {
+            error_report("chardev \"%s\" not found",
+                         d->spec + strlen("chardev:"));
+            exit(1);
+        }
+    } else {
+        chr = qemu_chr_new(label, d->spec, &err);
+        if (!chr) {
+            config_error(err);
+        }
+    }
+    error_report_set_location(NULL);
+    return chr;
+}
+
+static void create_devices(void)
+{
+    int serial_index = 0;
+    bool serial_none = false;
+
+    for (guint i = 0; i < cfg.devices->len; i++) {
+        DeviceSpec *d = g_ptr_array_index(cfg.devices, i);
+        g_autofree char *label = NULL;
+        Chardev *chr;
+        Error *err = NULL;
+
+        if (!strcmp(d->spec, "none")) {
+            /* "-serial none" / "-monitor none": no device */
+            serial_none |= d->kind == OPT_SERIAL;
+            continue;
+        }
+        if (d->kind == OPT_SERIAL) {
+            if (serial_none) {
+                continue;
+            }
+            label = g_strdup_printf("serial%d", serial_index++);
+            /* The machine's UART attaches later (-machine none has none). */
+            device_chardev(d, label);
+            continue;
+        }
+        label = g_strdup_printf("compat_monitor%d", cfg.monitor_count++);
+        chr = device_chardev(d, label);
+        if (!monitor_new(chr, d->kind != OPT_MONITOR,
+                         d->kind == OPT_QMP_PRETTY, &err)) {
+            error_report_set_location(d->loc);
+            config_error(err);
+        }
+    }
+}
+
+static void create_default_monitor(void)
+{
+    DeviceSpec d = { .kind = OPT_MONITOR, .spec = (char *)"stdio",
+                     .loc = (char *)"-nographic" };
+    Error *err = NULL;
+    Chardev *chr;
+
+    /* QEMU: -nographic puts the HMP monitor on stdio unless told not to.
+     * Without -nographic its default monitor is on a graphical console,
+     * which Ferry does not have. */
+    if (cfg.nodefaults || !cfg.default_monitor || !cfg.nographic ||
+        cfg.daemonize) {
+        return;
+    }
+    chr = device_chardev(&d, "compat_monitor0");
+    if (!monitor_new(chr, false, false, &err)) {
+        config_error(err);
+    }
+}
+
+static void add_fds(void)
+{
+    for (guint i = 0; i < cfg.add_fds->len; i++) {
+        Error *err = NULL;
+
+        error_report_set_location(g_ptr_array_index(cfg.add_fd_locs, i));
+        if (!fdset_add_cmdline(g_ptr_array_index(cfg.add_fds, i), &err)) {
+            config_error(err);
+        }
+        error_report_set_location(NULL);
+    }
+}
+
+static int collect_accel(void *opaque, QemuOpts *opts, Error **errp)
+{
+    g_ptr_array_add(opaque, g_strdup(qemu_opt_get(opts, "accel")));
+    return 0;
+}
+
+static void configure_machine(void)
+{
+    QemuOpts *mopts = qemu_opts_find(&qemu_machine_opts, NULL);
+    const char *type = mopts ? qemu_opt_get(mopts, "type") : NULL;
+    const char *accel = mopts ? qemu_opt_get(mopts, "accel") : NULL;
+    g_autoptr(GPtrArray) accels = g_ptr_array_new_with_free_func(g_free);
+    Error *err = NULL;
+
+    qemu_opts_foreach(&qemu_accel_opts, collect_accel, accels, NULL);
+    if (accels->len && accel) {
+        error_report("The -accel and \"-machine accel=\" options are "
+                     "incompatible");
+        exit(1);
+    }
+    if (accel) {
+        /* "-machine accel=kvm:tcg" is a fallback list, like -accel twice */
+        g_auto(GStrv) names = g_strsplit(accel, ":", -1);
+        for (char **n = names; *n; n++) {
+            g_ptr_array_add(accels, g_strdup(*n));
+        }
+    }
+    if (!machine_select(type, &err)) {
+        config_error(err);
+    }
+    g_ptr_array_add(accels, NULL);
+    if (!accel_configure((const char *const *)accels->pdata, &err)) {
+        config_error(err);
+    }
+}
+
+void qemu_init(int argc, char **argv)
+{
+    Error *err = NULL;
+
+    error_set_progname(g_path_get_basename(argv[0]));
+    cfg.devices = g_ptr_array_new();
+    cfg.add_fds = g_ptr_array_new_with_free_func(g_free);
+    cfg.add_fd_locs = g_ptr_array_new_with_free_func(g_free);
+    cfg.default_monitor = true;
+    qemu_chr_init_backends();
+
+    parse_command_line(argc, argv);
+
+    if (cfg.daemonize && cfg.nographic) {
+        error_report("-nographic cannot be used with -daemonize");
+        exit(1);
+    }
+    configure_name();
+    add_fds();
+    if (cfg.daemonize) {
+        os_daemonize();
+    }
+    if (cfg.pidfile && !qemu_write_pidfile(cfg.pidfile, &err)) {
+        error_prepend(&err, "cannot create PID file: ");
+        config_error(err);
+    }
+    configure_machine();
+
+    qemu_opts_foreach(qemu_chardev_opts(), chardev_init_func, NULL, NULL);
+    create_devices();
+    create_default_monitor();
+    qemu_opts_foreach(&qemu_mon_opts, mon_init_func, NULL, NULL);
+    fdset_cleanup_cmdline();
+
+    os_setup_post();
+    if (autostart) {
+        vm_start();
+    } else {
+        runstate_set(RUN_STATE_PRELAUNCH);
+    }
+}
+
+void qemu_cleanup(void)
+{
+    monitor_cleanup();
+    qemu_chr_cleanup();
+    qemu_remove_pidfile();
+}
