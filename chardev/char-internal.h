@@ -7,6 +7,12 @@
 
 #include "chardev/char.h"
 
+/*
+ * Backend lifecycle: instance memory is zeroed before open(); an open()
+ * that fails releases whatever it took, and finalize() runs only for
+ * chardevs whose open() succeeded.
+ */
+
 /* Chardev keys every backend accepts (besides its own opt_keys). */
 extern const char *const chr_common_opt_keys[];
 

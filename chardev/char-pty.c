@@ -19,6 +19,7 @@ typedef struct PtyChardev {
     FDChardev fd;
     bool connected;
     guint timer;
+    char *link;         /* path= symlink to the slave, removed on close */
 } PtyChardev;
 
 static void pty_update_state(PtyChardev *s);
@@ -65,6 +66,10 @@ static void pty_update_state(PtyChardev *s)
     bool connected;
 
     connected = poll(&pfd, 1, 0) >= 0 && !(pfd.revents & POLLHUP);
+    if (!connected && !s->timer) {
+        s->timer = g_timeout_add(PTY_POLL_MS, pty_timer, s);
+    }
+    /* Events last: the frontend may remove the chardev when told. */
     if (connected && !s->connected) {
         s->connected = true;
         if (!s->fd.watch) {
@@ -75,9 +80,6 @@ static void pty_update_state(PtyChardev *s)
         s->connected = false;
         chr_io_watch_remove(&s->fd.watch);
         qemu_chr_be_event(chr, CHR_EVENT_CLOSED);
-    }
-    if (!s->connected && !s->timer) {
-        s->timer = g_timeout_add(PTY_POLL_MS, pty_timer, s);
     }
 }
 
@@ -98,10 +100,23 @@ static int pty_write(Chardev *chr, const uint8_t *buf, int len)
     return ret;
 }
 
+static const char *const pty_opt_keys[] = { "path", NULL };
+
+static void pty_parse(QemuOpts *opts, ChardevBackend *backend, Error **errp)
+{
+    ChardevPty *pty;
+
+    backend->type = CHARDEV_BACKEND_KIND_PTY;
+    pty = backend->u.pty.data = g_new0(ChardevPty, 1);
+    qemu_chr_parse_common(opts, (ChardevCommon *)pty);
+    pty->path = g_strdup(qemu_opt_get(opts, "path"));
+}
+
 static bool pty_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
                      Error **errp)
 {
     PtyChardev *s = (PtyChardev *)chr;
+    ChardevPty *opts = backend->u.pty.data;
     struct termios tty;
     const char *name;
     int fd, slave;
@@ -126,6 +141,14 @@ static bool pty_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
             tcsetattr(slave, TCSAFLUSH, &tty);
         }
         close(slave);
+    }
+    if (opts && opts->path) {
+        if (symlink(name, opts->path) < 0) {
+            error_setg_errno(errp, errno, "Failed to create PTY symlink");
+            close(fd);
+            return false;
+        }
+        s->link = g_strdup(opts->path);
     }
     qemu_set_nonblock(fd);
     chr->filename = g_strdup_printf("pty:%s", name);
@@ -153,11 +176,17 @@ static void pty_finalize(Chardev *chr)
         s->timer = 0;
     }
     chr_fd_finalize(chr);
+    if (s->link) {
+        unlink(s->link);
+        g_free(s->link);
+    }
 }
 
 static const ChardevClass pty_class = {
     .name = "pty",
     .instance_size = sizeof(PtyChardev),
+    .opt_keys = pty_opt_keys,
+    .parse = pty_parse,
     .open = pty_open,
     .chr_write = pty_write,
     .update_read_handler = chr_fd_update_read_handler,

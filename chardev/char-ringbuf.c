@@ -16,6 +16,7 @@ typedef struct RingBufChardev {
 } RingBufChardev;
 
 static const ChardevClass ringbuf_class;
+static const ChardevClass memory_class;
 
 static size_t ringbuf_count(RingBufChardev *d)
 {
@@ -113,10 +114,22 @@ static const ChardevClass ringbuf_class = {
     .finalize = ringbuf_finalize,
 };
 
+/* "memory": QEMU's deprecated alias of ringbuf. */
+static const ChardevClass memory_class = {
+    .name = "memory",
+    .instance_size = sizeof(RingBufChardev),
+    .opt_keys = ringbuf_opt_keys,
+    .parse = ringbuf_parse,
+    .open = ringbuf_open,
+    .chr_write = ringbuf_chr_write,
+    .finalize = ringbuf_finalize,
+};
+
 void chr_register_ringbuf(void);
 void chr_register_ringbuf(void)
 {
     qemu_chr_register_class(&ringbuf_class);
+    qemu_chr_register_class(&memory_class);
 }
 
 static RingBufChardev *ringbuf_lookup(const char *device, Error **errp)
@@ -127,7 +140,7 @@ static RingBufChardev *ringbuf_lookup(const char *device, Error **errp)
         error_setg(errp, "Device '%s' not found", device);
         return NULL;
     }
-    if (chr->cls != &ringbuf_class) {
+    if (chr->cls != &ringbuf_class && chr->cls != &memory_class) {
         error_setg(errp, "%s is not a ringbuf device", device);
         return NULL;
     }

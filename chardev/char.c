@@ -142,16 +142,14 @@ void qemu_chr_foreach(ChardevIterFunc *fn, void *opaque)
     }
 }
 
-static void chr_free(Chardev *chr)
+/* Free what the core owns (after the backend's finalize, if any). */
+static void chr_free_core(Chardev *chr)
 {
     ChardevPriv *priv = chr_priv(chr);
 
     if (priv->opened_idle) {
         g_source_remove(priv->opened_idle);
         priv->opened_idle = 0;
-    }
-    if (chr->cls->finalize) {
-        chr->cls->finalize(chr);
     }
     if (chr->be) {
         chr->be->chr = NULL;
@@ -162,6 +160,14 @@ static void chr_free(Chardev *chr)
     g_free(chr->label);
     g_free(chr->filename);
     g_free(priv);
+}
+
+static void chr_free(Chardev *chr)
+{
+    if (chr->cls->finalize) {
+        chr->cls->finalize(chr);
+    }
+    chr_free_core(chr);
 }
 
 static Chardev *chr_create(const char *id, const ChardevClass *cls,
@@ -188,7 +194,9 @@ static Chardev *chr_create(const char *id, const ChardevClass *cls,
         }
     }
     if (cls->open && !cls->open(chr, backend, &be_opened, errp)) {
-        goto fail;
+        /* A failed open has released what it took: no finalize. */
+        chr_free_core(chr);
+        return NULL;
     }
     if (!chr->filename) {
         chr->filename = g_strdup(cls->name);
@@ -199,7 +207,7 @@ static Chardev *chr_create(const char *id, const ChardevClass *cls,
     return chr;
 
 fail:
-    chr_free(chr);
+    chr_free_core(chr);
     return NULL;
 }
 
@@ -262,10 +270,14 @@ void qemu_chr_be_event(Chardev *s, QEMUChrEvent event)
         break;
     case CHR_EVENT_CLOSED:
         s->be_open = false;
-        /* An OPENED still pending for a late frontend is now stale. */
+        /*
+         * The frontend has not been told about the open yet: drop both
+         * the pending OPENED and this CLOSED.
+         */
         if (chr_priv(s)->opened_idle) {
             g_source_remove(chr_priv(s)->opened_idle);
             chr_priv(s)->opened_idle = 0;
+            return;
         }
         break;
     default:
@@ -457,7 +469,12 @@ static ChardevBackend *chr_parse_opts(QemuOpts *opts,
         cls->parse(opts, backend, &local_err);
         if (local_err) {
             error_propagate(errp, local_err);
-            qapi_free_ChardevBackend(backend);
+            /* Parsers fail before allocating their branch, or after. */
+            if (backend->u.null.data) {
+                qapi_free_ChardevBackend(backend);
+            } else {
+                g_free(backend);
+            }
             return NULL;
         }
     } else {
@@ -469,13 +486,27 @@ static ChardevBackend *chr_parse_opts(QemuOpts *opts,
     return backend;
 }
 
+static void append_class_name(const ChardevClass *cls, void *opaque)
+{
+    g_string_append_printf(opaque, "\n  %s", cls->name);
+}
+
 Chardev *qemu_chr_new_from_opts(QemuOpts *opts, Error **errp)
 {
+    const char *name = qemu_opt_get(opts, "backend");
     const char *id = qemu_opts_id(opts);
     const ChardevClass *cls;
     ChardevBackend *backend;
     Chardev *chr;
 
+    if (name && (!strcmp(name, "help") || !strcmp(name, "?"))) {
+        GString *str = g_string_new("");
+
+        qemu_chr_foreach_class(append_class_name, str);
+        printf("Available chardev backend types: %s\n", str->str);
+        g_string_free(str, true);
+        return NULL;    /* no error: the caller exits successfully */
+    }
     if (!id) {
         error_setg(errp, "chardev: no id specified");
         return NULL;
@@ -530,7 +561,7 @@ static QemuOpts *chr_compat_fill(QemuOpts *opts, const char *spec,
         const char *prefix;
         const char *backend;
     } pathlike[] = {
-        { "file:", "file" }, { "pipe:", "pipe" },
+        { "file:", "file" }, { "pipe:", "pipe" }, { "pty:", "pty" },
     };
     static const char *const unsupported[] = {
         "telnet:", "tn3270:", "websocket:", "udp:", "vc", "msmouse",

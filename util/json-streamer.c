@@ -251,6 +251,12 @@ void json_streamer_feed(JSONStreamer *js, const char *buf, size_t len)
     }
 }
 
+bool json_streamer_is_idle(JSONStreamer *js)
+{
+    return !js->buf->len && !js->depth && !js->quote && !js->scalar &&
+           !js->discarding;
+}
+
 void json_streamer_flush(JSONStreamer *js)
 {
     if (js->escape) {

@@ -508,7 +508,7 @@ static bool opts_do_parse(QemuOpts *opts, const char *params,
                           const char *firstname, bool warn_on_flag,
                           bool *help_wanted, Error **errp)
 {
-    const char *p = params;
+    const char *p = params ? params : "";
 
     while (*p) {
         char *name, *value;
@@ -550,7 +550,7 @@ bool qemu_opts_do_parse(QemuOpts *opts, const char *params,
 /* The value of the first "id=" in params, or NULL. */
 static char *opts_parse_id(const char *params)
 {
-    const char *p = params;
+    const char *p = params ? params : "";
 
     while (*p) {
         char *name, *value;

@@ -42,10 +42,14 @@ int monitor_get_fd(Monitor *mon, const char *fdname, Error **errp);
 int monitor_fd_param(Monitor *mon, const char *fdname, Error **errp);
 
 /* ---- fd sets (global) ---- */
-typedef struct FdsetFdInfo {
+/*
+ * One fd of a set, as the iterator shows it.  (Not named FdsetFdInfo: that
+ * is the QAPI type from qapi/misc.json, which qapi-types-misc.h defines.)
+ */
+typedef struct MonFdsetFdInfo {
     int fd;
     const char *opaque;      /* may be NULL */
-} FdsetFdInfo;
+} MonFdsetFdInfo;
 
 /* Add fd (ownership taken) to set fdset_id (has_fdset_id false = lowest
  * free id).  Returns the set id, or -1. */
@@ -55,7 +59,7 @@ int64_t monitor_fdset_add_fd(int fd, bool has_fdset_id, int64_t fdset_id,
 bool monitor_fdset_remove_fd(int64_t fdset_id, bool has_fd, int64_t fd,
                              Error **errp);
 /* Walk sets in id order; for each set, fds in list order. */
-typedef void FdsetIterFunc(int64_t fdset_id, const FdsetFdInfo *fds,
+typedef void FdsetIterFunc(int64_t fdset_id, const MonFdsetFdInfo *fds,
                            unsigned nfds, void *opaque);
 void monitor_fdsets_foreach(FdsetIterFunc *fn, void *opaque);
 /* Free empty sets (called when a monitor disconnects). */

@@ -47,6 +47,9 @@ void json_streamer_feed(JSONStreamer *js, const char *buf, size_t len);
 void json_streamer_flush(JSONStreamer *js);
 void json_streamer_free(JSONStreamer *js);
 
+/* True between texts: no partial text is buffered or being discarded. */
+bool json_streamer_is_idle(JSONStreamer *js);
+
 /* For tests: lower the per-text size limit (default JSON_MAX_TEXT_SIZE). */
 void json_streamer_set_max_size(JSONStreamer *js, size_t max);
 

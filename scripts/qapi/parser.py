@@ -158,6 +158,8 @@ class _Lexer:
             self.pos += 1
             return obj
         while True:
+            if self._peek() == '"':
+                self._error('strings must be single-quoted')
             if self._peek() != "'":
                 self._error('expected string key')
             key = self._string()

@@ -206,6 +206,9 @@ class ObjectType(Type):
     def json_type(self):
         return 'object'
 
+    def c_unboxed_type(self):
+        return self.c_name()
+
     def is_union(self):
         return self.tag_name is not None
 

@@ -309,7 +309,8 @@ class FerryTestCase(unittest.TestCase):
 
     def assertError(self, reply, klass='GenericError', desc=None):
         """reply is a QMP error of class klass (and desc, exact or regex)."""
-        self.assertIn('error', reply, 'expected an error, got %r' % (reply,))
+        self.assertIn('error', reply,
+                      'expected an error, got %.300r' % (reply,))
         self.assertEqual(reply['error']['class'], klass, reply)
         self.assertIsInstance(reply['error']['desc'], str)
         if desc is not None:
@@ -319,7 +320,8 @@ class FerryTestCase(unittest.TestCase):
                 self.assertEqual(reply['error']['desc'], desc)
 
     def assertOk(self, reply):
-        self.assertIn('return', reply, 'expected success, got %r' % (reply,))
+        self.assertIn('return', reply,
+                      'expected success, got %.300r' % (reply,))
         return reply['return']
 
 
