@@ -17,11 +17,11 @@ const HMPCommand hmp_cmds[] = {
     { "help|?", "name:S?", "[cmd]", "show the help", hmp_help },
     { "chardev-add", "args:s", "args", "add chardev", hmp_chardev_add },
     { "chardev-remove", "id:s", "id", "remove chardev", hmp_chardev_remove },
-    { "closefd", "fdname:s", "closefd name",
+    { "closefd", "fdname:s", "name",
       "close a file descriptor previously passed via SCM rights",
       hmp_closefd },
     { "cont|c", "", "", "resume emulation", hmp_cont },
-    { "getfd", "fdname:s", "getfd name",
+    { "getfd", "fdname:s", "name",
       "receive a file descriptor via SCM rights and assign it a name",
       hmp_getfd },
     { "info", "item:s?", "[subcommand]", "show various information about the "

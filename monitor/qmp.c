@@ -7,6 +7,7 @@
 #include "monitor-internal.h"
 #include "monitor/qmp-commands-table.h"
 #include "qapi/qmp/dispatch.h"
+#include "qapi/qmp/json-writer.h"
 #include "qapi/qmp-event.h"
 #include "qapi/qapi-emit-events.h"
 
@@ -42,18 +43,11 @@ static JsonNode *qmp_greeting(void)
 
 void qmp_send_response(Monitor *mon, JsonNode *rsp)
 {
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autofree char *text = NULL;
-    size_t len;
+    g_autoptr(GString) text = g_string_new(NULL);
 
-    json_generator_set_root(gen, rsp);
-    if (mon->pretty) {
-        json_generator_set_pretty(gen, TRUE);
-        json_generator_set_indent(gen, 4);
-    }
-    text = json_generator_to_data(gen, &len);
-    monitor_write(mon, text, len);
-    monitor_write(mon, "\r\n", 2);
+    qmp_json_write(text, rsp, mon->pretty);
+    g_string_append(text, "\r\n");
+    monitor_write(mon, text->str, text->len);
 }
 
 /* The request's "id", copied into a response that dispatch could not make. */

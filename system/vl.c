@@ -222,13 +222,13 @@ static void set_loc(const char *raw, const char *arg)
     error_report_set_location(loc);
 }
 
+/* As QEMU: implied first key, and short-form booleans warn. */
 static QemuOpts *parse_opts(QemuOptsList *list, const char *arg)
 {
-    Error *err = NULL;
-    QemuOpts *opts = qemu_opts_parse(list, arg, false, &err);
+    QemuOpts *opts = qemu_opts_parse_noisily(list, arg, true);
 
     if (!opts) {
-        config_error(err);
+        exit(1);
     }
     return opts;
 }

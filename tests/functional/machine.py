@@ -32,11 +32,6 @@ def binary_path():
     return path
 
 
-def is_qemu_72():
-    """True when FERRY_BINARY is Debian's QEMU 7.2 (for known diffs)."""
-    return os.path.basename(binary_path()).startswith('qemu-')
-
-
 def run_binary(args, timeout=20, **kwargs):
     """Run the binary to completion; returns CompletedProcess (text)."""
     return subprocess.run([binary_path()] + list(args), capture_output=True,
@@ -328,4 +323,4 @@ class FerryTestCase(unittest.TestCase):
 __all__ = ['Machine', 'HMPClient', 'FerryTestCase', 'QMPClient', 'QMPError',
            'QMPTimeout', 'QMPDisconnected', 'run_binary', 'binary_path',
            'fd_targets', 'listening_unix_socket', 'connect_unix',
-           'is_qemu_72', 'BASE_ARGS', 'SRC_ROOT']
+           'BASE_ARGS', 'SRC_ROOT', 'HMP_PROMPT']

@@ -6,12 +6,11 @@ them: pre-opened listening/connected socket fds, unix and tcp servers
 
 import os
 import socket
-import subprocess
 import time
 import unittest
 
-from machine import (FerryTestCase, BASE_ARGS, QMPClient, binary_path,
-                     run_binary, listening_unix_socket)
+from machine import (FerryTestCase, BASE_ARGS, QMPClient, run_binary,
+                     listening_unix_socket)
 
 
 def free_tcp_port():

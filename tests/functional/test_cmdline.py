@@ -11,7 +11,7 @@ import time
 import unittest
 
 from machine import (FerryTestCase, BASE_ARGS, binary_path, run_binary,
-                     connect_unix, QMPClient)
+                     QMPClient)
 
 VERSION_RE = re.compile(r'^QEMU emulator version (\d+)\.(\d+)\.(\d+)'
                         r'( \(.*\))?$')

@@ -4,6 +4,7 @@ remove-fd/query-fdsets (fd sets), /dev/fdset/N opens, and no fd leaks
 (counted in /proc/PID/fd)."""
 
 import os
+import socket
 import unittest
 
 from machine import FerryTestCase
@@ -205,7 +206,6 @@ class Leaks(FdTestCase):
         self.q.close()
         self.m._qmp = None
         c = self.m.new_qmp()
-        import socket
         socket.send_fds(c.sock, [b'{"execute": "getfd", "argu'], [fd])
         c.close()
         self.m._qmp = self.q = self.m.new_qmp()

@@ -3,13 +3,14 @@
 negotiation, id echo, error replies (the monitor keeps answering), input
 limits, disconnects, two monitors, and each command Ferry implements."""
 
+import json
 import os
 import socket
 import threading
 import time
 import unittest
 
-from machine import FerryTestCase, QMPClient, QMPDisconnected
+from machine import FerryTestCase
 
 # Every command Ferry's monitor must offer (query-commands and schema).
 COMMANDS = [
@@ -106,7 +107,7 @@ class Errors(FerryTestCase):
         for ident in ['text', 42, 1.5, True, None, [1, 'two', {'x': []}],
                       {'nested': {'a': [1, 2]}}]:
             raw = ('{"execute": "query-name", "id": %s}\n'
-                   % __import__('json').dumps(ident))
+                   % json.dumps(ident))
             reply = self.q.cmd_raw(raw)
             self.assertEqual(reply, {'return': {}, 'id': ident})
 
