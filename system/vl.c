@@ -133,6 +133,7 @@ static struct {
     GPtrArray *devices;          /* DeviceSpec */
     GPtrArray *add_fds;          /* "-add-fd" arguments, with their loc */
     GPtrArray *add_fd_locs;
+    GHashTable *opts_locs;       /* QemuOpts -> "-chardev ..." as typed */
     const char *pidfile;
     bool daemonize;
     bool nodefaults;
@@ -262,6 +263,18 @@ static void add_device(int kind, const char *opt, const char *spec)
     g_ptr_array_add(cfg.devices, d);
 }
 
+/* Options acted on after parsing keep where they came from. */
+static void remember_loc(QemuOpts *opts, const char *raw, const char *arg)
+{
+    g_hash_table_insert(cfg.opts_locs, opts,
+                        g_strdup_printf("%s %s", raw, arg));
+}
+
+static void restore_loc(QemuOpts *opts)
+{
+    error_report_set_location(g_hash_table_lookup(cfg.opts_locs, opts));
+}
+
 static const QEMUOption *lookup_opt(int argc, char **argv, int *optind,
                                     const char **optarg)
 {
@@ -368,10 +381,11 @@ static void parse_command_line(int argc, char **argv)
                 print_chardev_backends();
                 exit(0);
             }
-            parse_opts(qemu_chardev_opts(), optarg);
+            remember_loc(parse_opts(qemu_chardev_opts(), optarg), raw,
+                         optarg);
             break;
         case OPT_MON:
-            parse_opts(&qemu_mon_opts, optarg);
+            remember_loc(parse_opts(&qemu_mon_opts, optarg), raw, optarg);
             cfg.default_monitor = false;
             break;
         case OPT_MONITOR:
@@ -420,14 +434,13 @@ static void configure_name(void)
 
 static int chardev_init_func(void *opaque, QemuOpts *opts, Error **errp)
 {
-    g_autofree char *loc = g_strdup_printf("-chardev %s",
-                                           qemu_opts_id(opts) ?: "");
     Error *err = NULL;
 
+    restore_loc(opts);
     if (!qemu_chr_new_from_opts(opts, &err)) {
         config_error(err);
     }
-    (void)loc;
+    error_report_set_location(NULL);
     return 0;
 }
 
@@ -451,20 +464,22 @@ static int mon_init_func(void *opaque, QemuOpts *opts, Error **errp)
     const char *chardev = qemu_opt_get(opts, "chardev");
     bool qmp;
 
+    restore_loc(opts);
     if (!mode || !strcmp(mode, "readline")) {
         qmp = false;
     } else if (!strcmp(mode, "control")) {
         qmp = true;
     } else {
-        error_report("-mon: unknown monitor mode \"%s\"", mode);
+        error_report("unknown monitor mode \"%s\"", mode);
         exit(1);
     }
     if (!chardev) {
-        error_report("-mon: chardev name is required");
+        error_report("chardev name is required");
         exit(1);
     }
     monitor_from_chardev(chardev, qmp, qemu_opt_get_bool(opts, "pretty",
                                                          false));
+    error_report_set_location(NULL);
     return 0;
 }
 
@@ -604,6 +619,7 @@ void qemu_init(int argc, char **argv)
     cfg.devices = g_ptr_array_new();
     cfg.add_fds = g_ptr_array_new_with_free_func(g_free);
     cfg.add_fd_locs = g_ptr_array_new_with_free_func(g_free);
+    cfg.opts_locs = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     cfg.default_monitor = true;
     qemu_chr_init_backends();
 

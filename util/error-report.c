@@ -93,3 +93,19 @@ void info_report(const char *fmt, ...)
     vreport("info: ", fmt, ap);
     va_end(ap);
 }
+
+void error_printf(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (report_sink) {
+        report_sink(report_sink_opaque, msg);
+        return;
+    }
+    fputs(msg, stderr);
+    fflush(stderr);
+}

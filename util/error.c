@@ -228,7 +228,7 @@ void error_report_err(Error *err)
 {
     error_report("%s", error_get_pretty(err));
     if (err->hint) {
-        error_report("%s", err->hint->str);
+        error_printf("%s", err->hint->str);
     }
     error_free(err);
 }

@@ -101,6 +101,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ErrorPropagator, error_propagator_cleanup)
 void error_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void info_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Raw text, no prefix (hints, help output of the error path). */
+void error_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_vreport(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* -msg timestamp=on */
 void error_report_set_timestamp(bool on);
