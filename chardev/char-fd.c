@@ -38,6 +38,22 @@ eof:
     return G_SOURCE_REMOVE;
 }
 
+int chr_open_path(const char *path, int flags, Error **errp)
+{
+    Error *local_err = NULL;
+    int fd = flags & O_CREAT ? qemu_create(path, flags, 0666, &local_err)
+                             : qemu_open(path, flags, &local_err);
+
+    if (fd < 0) {
+        /* QEMU's wording (qemu_open_old + error_setg_file_open), fdsets too */
+        int err = errno;
+
+        error_free(local_err);
+        error_setg_errno(errp, err, "Could not open '%s'", path);
+    }
+    return fd;
+}
+
 void chr_fd_init(FDChardev *s, int fd_in, int fd_out)
 {
     s->fd_in = fd_in;

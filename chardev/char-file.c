@@ -42,12 +42,12 @@ static bool file_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     int fd_in = -1, fd_out;
 
     flags |= file->has_append && file->append ? O_APPEND : O_TRUNC;
-    fd_out = qemu_create(file->out, flags, 0666, errp);
+    fd_out = chr_open_path(file->out, flags, errp);
     if (fd_out < 0) {
         return false;
     }
     if (file->in) {
-        fd_in = qemu_open(file->in, O_RDONLY, errp);
+        fd_in = chr_open_path(file->in, O_RDONLY, errp);
         if (fd_in < 0) {
             qemu_close(fd_out);
             return false;
@@ -110,7 +110,7 @@ static bool pipe_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
         if (fd_out >= 0) {
             qemu_close(fd_out);
         }
-        fd_in = fd_out = qemu_open(path, O_RDWR, errp);
+        fd_in = fd_out = chr_open_path(path, O_RDWR, errp);
         if (fd_in < 0) {
             return false;
         }

@@ -70,6 +70,8 @@ typedef struct FDChardev {
     GSource *watch;
 } FDChardev;
 
+/* Open a chardev's file or /dev/fdset/N: "Could not open '%s': <errno>" */
+int chr_open_path(const char *path, int flags, Error **errp);
 void chr_fd_init(FDChardev *s, int fd_in, int fd_out);
 int chr_fd_write(Chardev *chr, const uint8_t *buf, int len);
 void chr_fd_update_read_handler(Chardev *chr);

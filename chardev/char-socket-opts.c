@@ -14,7 +14,7 @@ void socket_parse(QemuOpts *opts, ChardevBackend *backend,
     const char *fd = qemu_opt_get(opts, "fd");
     bool server, wait, delay, nodelay, telnet, tn3270, websocket;
     bool tight, abstract, ipv4, ipv6;
-    uint64_t reconnect, reconnect_ms, to;
+    uint64_t reconnect_ms, to;
     SocketAddressLegacy *addr;
     ChardevSocket *sock;
 
@@ -43,19 +43,12 @@ void socket_parse(QemuOpts *opts, ChardevBackend *backend,
         !chr_opt_bool(opts, "abstract", false, &abstract, errp) ||
         !chr_opt_bool(opts, "ipv4", false, &ipv4, errp) ||
         !chr_opt_bool(opts, "ipv6", false, &ipv6, errp) ||
-        !chr_opt_number(opts, "reconnect", 0, &reconnect, errp) ||
         !chr_opt_number(opts, "reconnect-ms", 0, &reconnect_ms, errp) ||
         !chr_opt_number(opts, "to", 0, &to, errp)) {
         return;
     }
     if (qemu_opt_has(opts, "delay") && qemu_opt_has(opts, "nodelay")) {
         error_setg(errp, "'delay' and 'nodelay' are mutually exclusive");
-        return;
-    }
-    if (qemu_opt_has(opts, "reconnect") &&
-        qemu_opt_has(opts, "reconnect-ms")) {
-        error_setg(errp,
-                   "'reconnect' and 'reconnect-ms' are mutually exclusive");
         return;
     }
 
@@ -76,11 +69,8 @@ void socket_parse(QemuOpts *opts, ChardevBackend *backend,
     sock->websocket = websocket;
     sock->has_wait = qemu_opt_has(opts, "wait") || server;
     sock->wait = wait;
-    if (qemu_opt_has(opts, "reconnect")) {
-        /* Legacy seconds. */
-        sock->has_reconnect_ms = true;
-        sock->reconnect_ms = reconnect * 1000;
-    } else if (qemu_opt_has(opts, "reconnect-ms")) {
+    /* reconnect= (seconds) was removed in QEMU 10.0: an invalid key. */
+    if (qemu_opt_has(opts, "reconnect-ms")) {
         sock->has_reconnect_ms = true;
         sock->reconnect_ms = reconnect_ms;
     }
@@ -160,8 +150,8 @@ bool socket_validate(ChardevSocket *sock, bool is_listen,
         }
     }
     if (sock->tls_creds) {
-        error_setg(errp, "TLS is not supported (tls-creds '%s')",
-                   sock->tls_creds);
+        /* Ferry has no -object tls-creds-*: no id can name one. */
+        error_setg(errp, "No TLS credentials with id '%s'", sock->tls_creds);
         return false;
     }
     for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {

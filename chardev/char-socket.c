@@ -625,7 +625,7 @@ static bool socket_open(Chardev *chr, ChardevBackend *backend,
 
 static const char *const socket_opt_keys[] = {
     "path", "host", "port", "fd", "to", "ipv4", "ipv6", "wait", "server",
-    "delay", "nodelay", "reconnect", "reconnect-ms", "telnet", "tn3270",
+    "delay", "nodelay", "reconnect-ms", "telnet", "tn3270",
     "websocket", "tls-creds", "tls-authz", "tight", "abstract", NULL
 };
 

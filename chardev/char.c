@@ -39,7 +39,7 @@ const char *const chr_common_opt_keys[] = {
 static const char *const chr_all_opt_keys[] = {
     "backend", "path", "input-path", "host", "port", "fd", "localaddr",
     "localport", "to", "ipv4", "ipv6", "wait", "server", "delay", "nodelay",
-    "reconnect", "reconnect-ms", "telnet", "tn3270", "tls-creds",
+    "reconnect-ms", "telnet", "tn3270", "tls-creds",
     "tls-authz", "websocket", "width", "height", "cols", "rows", "mux",
     "signal", "name", "debug", "size", "chardev", "append", "logfile",
     "logappend", "mouse", "clipboard", "tight", "abstract", NULL

@@ -247,7 +247,7 @@ static void parse_uuid(const char *arg)
         }
     }
     if (!ok) {
-        error_report("Fail to parse UUID string. Wrong format.");
+        error_report("failed to parse UUID string: wrong format");
         exit(1);
     }
     qemu_uuid_str = g_ascii_strdown(arg, -1);

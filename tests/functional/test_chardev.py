@@ -245,7 +245,9 @@ class Backends(ChardevTestCase):
         res = run_binary(BASE_ARGS + ['-S', '-chardev',
                                       'file,id=f0,path=/nonexistent/x'])
         self.assertEqual(res.returncode, 1)
-        self.assertIn("Could not open '/nonexistent/x'", res.stderr)
+        # qemu_open_old() + error_setg_file_open(): "Could not open"
+        self.assertIn("Could not open '/nonexistent/x': No such file or "
+                      "directory", res.stderr)
 
     def test_null_and_ringbuf(self):
         m = self.machine(['-chardev', 'null,id=n0',

@@ -245,6 +245,9 @@ class FdsetOpen(FdTestCase):
     def test_readonly_fd_cannot_satisfy_write(self):
         fd = self.open_file('ro', os.O_RDONLY | os.O_CREAT)
         self.assertOk(self.q.send_fds('add-fd', [fd], fdset_id=7))
+        # The file backend opens with qemu_open_old(), which drops the
+        # fd-set lookup's own message and reports errno (EACCES) through
+        # error_setg_file_open().
         self.assertError(self.add_chardev_file('f7', '/dev/fdset/7'),
                          desc="Failed to add chardev 'f7': Could not open "
                               "'/dev/fdset/7': Permission denied")
@@ -252,6 +255,7 @@ class FdsetOpen(FdTestCase):
                                 self.q.cmd('query-chardev')['return']])
 
     def test_missing_fdset(self):
+        # a missing set is ENOENT (see the note above)
         self.assertError(self.add_chardev_file('f8', '/dev/fdset/8'),
                          desc="Failed to add chardev 'f8': Could not open "
                               "'/dev/fdset/8': No such file or directory")

@@ -410,6 +410,8 @@ class ChardevCommands(FerryTestCase):
         self.assertOk(self.m.cmd('chardev-remove', id='f0'))
 
     def test_add_file_bad_path(self):
+        # chardev file backends open with qemu_open_old() and report
+        # through error_setg_file_open(): "Could not open", even with O_CREAT
         self.assertError(self.add('f0', 'file', {'out': '/nonexistent/x'}),
                          desc="Failed to add chardev 'f0': Could not open "
                               "'/nonexistent/x': No such file or directory")

@@ -730,7 +730,9 @@ static void test_bad_options(void)
                  "None or one of 'path', 'fd' or 'host' option required.");
     expect_error("socket,id=s0,path=/x,server=maybe", "server");
     expect_error("socket,id=s0,path=/x,server=on,tls-creds=tls0",
-                 "TLS is not supported");
+                 "No TLS credentials with id 'tls0'");
+    expect_error("socket,id=s0,path=/x,reconnect=1",
+                 "Invalid parameter 'reconnect'");
     expect_error("socket,id=s0,path=/x,server=on,telnet=on", "telnet");
     expect_error("socket,id=s0,path=/x,wait=off",
                  "'wait' option is incompatible with socket in client "
@@ -739,7 +741,9 @@ static void test_bad_options(void)
                  "'reconnect-ms' option is incompatible with socket in "
                  "server listen mode");
     expect_error("null,id=n0,mux=on", "'mux' is not supported");
-    expect_error("file,id=f0,path=/nonexistent-dir/f", "/nonexistent-dir/f");
+    expect_error("file,id=f0,path=/nonexistent-dir/f",
+                 "Could not open '/nonexistent-dir/f': No such file or "
+                 "directory");
     g_assert_null(qemu_chr_find("s0"));
     g_assert_null(qemu_chr_find("f0"));
     /* A failed open must not close fds it never opened. */
