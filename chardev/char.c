@@ -350,7 +350,9 @@ void qemu_chr_schedule_opened(Chardev *chr)
     ChardevPriv *priv = chr_priv(chr);
 
     if (!priv->opened_idle) {
-        priv->opened_idle = g_idle_add(chr_opened_idle, chr);
+        /* Before any read watch fires: the frontend sees OPENED first. */
+        priv->opened_idle = g_idle_add_full(G_PRIORITY_HIGH, chr_opened_idle,
+                                            chr, NULL);
     }
 }
 
