@@ -5,6 +5,7 @@
 #include "chardev/char.h"
 #include "qemu/sockets.h"
 #include "char-internal.h"
+#include "system/system.h"
 
 typedef struct StdioChardev {
     FDChardev fd;
@@ -72,6 +73,11 @@ static bool stdio_open(Chardev *chr, ChardevBackend *backend,
     ChardevStdio *opts = backend->u.stdio.data;
     int fd_in, fd_out;
 
+    if (is_daemonized()) {
+        /* A daemon's stdio is /dev/null. */
+        error_setg(errp, "cannot use stdio with -daemonize");
+        return false;
+    }
     if (stdio_in_use) {
         error_setg(errp, "cannot use stdio by multiple character devices");
         return false;

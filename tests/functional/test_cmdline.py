@@ -294,6 +294,17 @@ class Daemonize(FerryTestCase):
         self.assertNotEqual(res.returncode, 0)
         self.assertIn('chardev "nope" not found', res.stderr)
 
+    def test_daemonize_refuses_stdio(self):
+        # A daemon's stdio is /dev/null: QEMU refuses a stdio chardev.
+        res = run_binary(BASE_ARGS + ['-daemonize', '-serial', 'stdio'])
+        self.assertEqual(res.returncode, 1)
+        self.assertIn('-serial stdio: cannot use stdio with -daemonize',
+                      res.stderr)
+        res = run_binary(BASE_ARGS + ['-daemonize', '-nographic'])
+        self.assertEqual(res.returncode, 1)
+        self.assertIn('-nographic cannot be used with -daemonize',
+                      res.stderr)
+
 
 if __name__ == '__main__':
     unittest.main()
