@@ -45,6 +45,56 @@ def parse_summary(lines):
     return counts
 
 
+UNITTEST_RAN = re.compile(r'^Ran (\d+) tests? in ', re.M)
+UNITTEST_END = re.compile(r'^(OK|FAILED)(?: \((.*)\))?\s*$', re.M)
+TAP_LINE = re.compile(r'^(not ok|ok)\b(.*)$', re.M)
+
+
+def cases_of(test):
+    """(passed, failed, skipped) of one test program's cases, from its
+    TAP lines (gtest --tap) or unittest's closing lines; None if neither."""
+    out = (test.get('stdout') or '') + (test.get('stderr') or '')
+    ran = UNITTEST_RAN.findall(out)
+    if ran:
+        total = int(ran[-1])
+        end = UNITTEST_END.findall(out)
+        detail = dict(re.findall(r'(\w+)=(\d+)', end[-1][1])) if end else {}
+        bad = int(detail.get('failures', 0)) + int(detail.get('errors', 0)) \
+            + int(detail.get('unexpected_successes', 0))
+        skip = int(detail.get('skipped', 0))
+        return total - bad - skip, bad, skip
+    taps = TAP_LINE.findall(out)
+    if taps:
+        bad = sum(1 for res, _ in taps if res == 'not ok')
+        skip = sum(1 for res, rest in taps
+                   if res == 'ok' and '# SKIP' in rest.upper())
+        return len(taps) - bad - skip, bad, skip
+    return None
+
+
+def count_cases(build_dir):
+    """Sum the cases of every test program in meson's JSON log; a program
+    that failed without a failing case (a crash) counts as one failure."""
+    try:
+        with open('%s/meson-logs/testlog.json' % build_dir) as f:
+            tests = [json.loads(line) for line in f if line.strip()]
+    except (OSError, ValueError):
+        return None
+    passed = failed = skipped = 0
+    for test in tests:
+        cases = cases_of(test)
+        result = test.get('result', '')
+        if cases is None:
+            cases = {'OK': (1, 0, 0), 'SKIP': (0, 0, 1),
+                     'EXPECTEDFAIL': (1, 0, 0)}.get(result, (0, 1, 0))
+        elif result not in ('OK', 'SKIP', 'EXPECTEDFAIL') and not cases[1]:
+            cases = (cases[0], 1, cases[2])
+        passed += cases[0]
+        failed += cases[1]
+        skipped += cases[2]
+    return passed, failed, skipped
+
+
 def main(argv):
     if len(argv) < 2 or argv[1] in ('-h', '--help'):
         print(__doc__.strip())
@@ -81,6 +131,11 @@ def main(argv):
     failed = (counts.get('Fail', 0) + counts.get('Unexpected Pass', 0) +
               counts.get('Timeout', 0))
     skipped = counts.get('Skipped', 0)
+    cases = count_cases(build_dir)
+    if cases:
+        print('(%d test programs; the counts below are their test cases)'
+              % sum(counts.values()))
+        passed, failed, skipped = cases
     if rc != 0 and failed == 0:
         # meson failed before or outside the tests (e.g. a build error)
         failed = 1
