@@ -417,12 +417,18 @@ static void parse_command_line(int argc, char **argv)
 static void configure_name(void)
 {
     QemuOpts *opts = qemu_opts_find(&qemu_name_opts, NULL);
+    QemuOpts *msg_opts;
     const char *proc;
 
     if (!opts) {
         return;
     }
     qemu_name = qemu_opt_get(opts, "guest");
+    msg_opts = qemu_opts_find(&qemu_msg_opts, NULL);
+    if (qemu_name && msg_opts &&
+        qemu_opt_get_bool(msg_opts, "guest-name", false)) {
+        error_report_set_guest_name(qemu_name);
+    }
     proc = qemu_opt_get(opts, "process");
     if (proc) {
         /* The kernel's comm field is 15 characters. */

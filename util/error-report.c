@@ -5,6 +5,7 @@
 static const char *progname = "ferry-system-x86_64";
 static bool with_timestamp;
 static char *location;
+static char *guest_name;
 static ErrorReportSink *report_sink;
 static void *report_sink_opaque;
 
@@ -17,6 +18,12 @@ void error_report_set_location(const char *loc)
 {
     g_free(location);
     location = g_strdup(loc);
+}
+
+void error_report_set_guest_name(const char *name)
+{
+    g_free(guest_name);
+    guest_name = g_strdup(name);
 }
 
 void error_report_set_timestamp(bool on)
@@ -48,6 +55,9 @@ static void vreport(const char *level, const char *fmt, va_list ap)
         g_autoptr(GDateTime) now = g_date_time_new_now_utc();
         g_autofree char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S.%fZ ");
         g_string_append(s, ts);
+    }
+    if (guest_name) {
+        g_string_append_printf(s, "%s ", guest_name);
     }
     g_string_append_printf(s, "%s: ", progname);
     if (location) {

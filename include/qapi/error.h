@@ -106,6 +106,8 @@ void error_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_vreport(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* -msg timestamp=on */
 void error_report_set_timestamp(bool on);
+/* -msg guest-name=on with -name: messages start with the guest's name. */
+void error_report_set_guest_name(const char *name);
 /*
  * Where in the configuration we are ("-chardev socket,id=x"): printed
  * after the program name while set, as QEMU's Location does.  NULL clears.

@@ -145,6 +145,14 @@ class OptionErrors(FerryTestCase):
                               'chardev=nope'])
         self.assertNotRegex(lines[0], TIMESTAMP_RE)
 
+    def test_msg_guest_name(self):
+        # QEMU: -msg guest-name=on puts the -name before the program name
+        lines = self.run_err(['-name', 'vm1', '-msg', 'guest-name=on',
+                              '-mon', 'chardev=nope'])
+        self.assertEqual(len(lines), 1, lines)
+        self.assertTrue(lines[0].startswith('vm1 '), lines)
+        self.assertTrue(lines[0].endswith('chardev "nope" not found'), lines)
+
 
 class Identity(FerryTestCase):
 
