@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Generic vCPU objects and their threads (system/cpus.c).
+ *
+ * Each vCPU has one thread that loops: take requests, enter the guest
+ * through the accelerator (AccelOps.vcpu_exec), handle what came back.
+ * Device emulation runs under the BQL (bql_lock), which a vCPU thread
+ * takes only while dispatching an exit.
+ *
+ * Pausing (stop, migration switchover, reset) is a request to every vCPU
+ * plus a kick, then a wait until all have left guest mode: bounded.
+ */
+#ifndef HW_CORE_CPU_H
+#define HW_CORE_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+#include "qapi/error.h"
+
+typedef struct X86CPU X86CPU;     /* target/i386/cpu.h */
+
+typedef struct CPUState {
+    int cpu_index;
+    pthread_t thread;
+    int thread_id;                /* gettid() of the vCPU thread */
+    bool created;                 /* thread running */
+    bool stop;                    /* pause requested */
+    bool stopped;                 /* thread acknowledged the pause */
+    bool exit_request;            /* leave vcpu_exec soon */
+    bool quit;                    /* thread must end (exit) */
+    bool halted;
+    /* env newer than the accelerator's copy: put before the next run */
+    bool vcpu_dirty;
+    X86CPU *arch;                 /* architectural state (target/i386) */
+    void *accel;                  /* accelerator private (KVM: fd, kvm_run) */
+} CPUState;
+
+/* Return values of AccelOps.vcpu_exec. */
+enum {
+    EXCP_INTERRUPT = 0x10000,     /* kicked: check requests */
+    EXCP_HLT,                     /* halted (no in-kernel irqchip) */
+    EXCP_DEBUG,
+    EXCP_SHUTDOWN,                /* triple fault: reset request */
+    EXCP_FATAL,                   /* accelerator error: internal-error */
+};
+
+extern CPUState **cpus;           /* cpus[0..ncpus-1] */
+extern unsigned ncpus;
+#define CPU_FOREACH(cpu) \
+    for (unsigned _i = 0; _i < ncpus && ((cpu) = cpus[_i]); _i++)
+CPUState *qemu_get_cpu(int index);
+
+/* Create ncpus vCPUs (accelerator vcpu_init) and start their threads,
+ * paused until resume_all_vcpus(). */
+bool cpus_create(unsigned n, Error **errp);
+void cpus_destroy(void);
+void pause_all_vcpus(void);
+void resume_all_vcpus(void);
+bool all_vcpus_paused(void);
+void qemu_cpu_kick(CPUState *cpu);
+
+/* Make cpu->arch current (from the accelerator), if the vCPU is paused. */
+void cpu_synchronize_state(CPUState *cpu);
+/* Power-on state into arch and accelerator (system_reset, start-up). */
+void cpu_reset(CPUState *cpu);
+
+/* Big QEMU lock: devices' state. */
+void bql_lock(void);
+void bql_unlock(void);
+bool bql_locked(void);
+
+#endif
