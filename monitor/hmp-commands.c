@@ -5,7 +5,14 @@
 
 const HMPCommand hmp_info_cmds[] = {
     { "chardev", "", "", "show the character devices", hmp_info_chardev },
+    { "cpus", "", "", "show infos for each CPU", hmp_info_cpus },
     { "name", "", "", "show the current VM name", hmp_info_name },
+    { "ramblock", "", "", "Display system RAMBlock information",
+      hmp_info_ramblock },
+    { "registers", "cpustate_all:-a,cpustate:s?", "[-a|vcpu]",
+      "show the cpu registers (-a: all - show register info for all cpus; "
+      "vcpu: specific vCPU to query; show the current CPU's registers if "
+      "omitted)", hmp_info_registers },
     { "status", "", "", "show the current VM status (running|paused)",
       hmp_info_status },
     { "uuid", "", "", "show the current VM UUID", hmp_info_uuid },
@@ -24,6 +31,12 @@ const HMPCommand hmp_cmds[] = {
     { "getfd", "fdname:s", "name",
       "receive a file descriptor via SCM rights and assign it a name",
       hmp_getfd },
+    { "memsave", "val:s,size:s,filename:s", "addr size file",
+      "save to disk virtual memory dump starting at 'addr' of size 'size'",
+      hmp_memsave },
+    { "pmemsave", "val:s,size:s,filename:s", "addr size file",
+      "save to disk physical memory dump starting at 'addr' of size "
+      "'size'", hmp_pmemsave },
     { "info", "item:s?", "[subcommand]", "show various information about the "
       "system state", hmp_info_help, hmp_info_cmds },
     { "quit|q", "", "", "quit the emulator", hmp_quit },
@@ -32,5 +45,10 @@ const HMPCommand hmp_cmds[] = {
     { "ringbuf_write", "device:s,data:s", "device data",
       "Write to a ring buffer character device", hmp_ringbuf_write },
     { "stop|s", "", "", "stop emulation", hmp_stop },
+    { "system_reset", "", "", "reset the system", hmp_system_reset },
+    { "x", "fmt:/,addr:s", "/fmt addr", "virtual memory dump starting at "
+      "'addr'", hmp_x },
+    { "xp", "fmt:/,addr:s", "/fmt addr", "physical memory dump starting at "
+      "'addr'", hmp_xp },
     { NULL },
 };

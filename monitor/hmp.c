@@ -108,6 +108,14 @@ static bool parse_arguments(Monitor *mon, const HMPCommand *cmd,
         *type++ = '\0';
         optional = type[strlen(type) - 1] == '?';
         p = skip_spaces(p);
+        if (type[0] == '/') {
+            /* optional "/fmt" (x, xp) */
+            if (*p == '/') {
+                g_hash_table_insert(args->values, g_strdup(name),
+                                    get_word(&p));
+            }
+            continue;
+        }
         if (type[0] == '-') {
             /* flag: "-d" */
             if (p[0] == '-' && p[1] == type[1] &&

@@ -8,13 +8,25 @@
 #include "system/machine.h"
 #include "system/system.h"
 #include "system/kvm.h"
+#include "system/hostmem.h"
+#include "system/accel-ops.h"
+#include "hw/boards.h"
+#include "hw/core/cpu.h"
+#include "qemu/option.h"
 #include "qapi/qapi-commands-machine.h"
 #include "qapi/qapi-commands-misc.h"
 #include "qapi/qapi-commands-accelerator.h"
 
-static const MachineClass machine_classes[] = {
-    { .name = "none", .desc = "empty machine", .max_cpus = 1 },
-    { NULL },
+MachineState *current_machine;
+
+static const MachineClass none_machine_class = {
+    .name = "none", .desc = "empty machine", .max_cpus = 1,
+};
+
+static const MachineClass *const machine_classes[] = {
+    &microvm_machine_class,
+    &none_machine_class,
+    NULL,
 };
 
 static const MachineClass *current_mc;
@@ -23,7 +35,9 @@ static const char *accel_name;
 bool machine_select(const char *type, Error **errp)
 {
     if (!type) {
-        for (const MachineClass *mc = machine_classes; mc->name; mc++) {
+        for (const MachineClass *const *m = machine_classes; *m; m++) {
+            const MachineClass *mc = *m;
+
             if (mc->is_default) {
                 current_mc = mc;
                 return true;
@@ -34,7 +48,9 @@ bool machine_select(const char *type, Error **errp)
                           "machines\n");
         return false;
     }
-    for (const MachineClass *mc = machine_classes; mc->name; mc++) {
+    for (const MachineClass *const *m = machine_classes; *m; m++) {
+        const MachineClass *mc = *m;
+
         if (!strcmp(mc->name, type)) {
             current_mc = mc;
             return true;
@@ -53,39 +69,62 @@ const MachineClass *current_machine_class(void)
 void machine_print_help(void)
 {
     printf("Supported machines are:\n");
-    for (const MachineClass *mc = machine_classes; mc->name; mc++) {
+    for (const MachineClass *const *m = machine_classes; *m; m++) {
+        const MachineClass *mc = *m;
+
         printf("%-20s %s%s\n", mc->name, mc->desc,
                mc->is_default ? " (default)" : "");
     }
 }
 
-bool accel_configure(const char *const *names, Error **errp)
+/* Initialise one accelerator by name for ms; errors name it. */
+static bool accel_init_one(const char *name, MachineState *ms, Error **errp)
+{
+    if (!strcmp(name, "kvm")) {
+        if (!kvm_accel_ops.init(ms, errp)) {
+            error_prepend(errp, "failed to initialize kvm: ");
+            return false;
+        }
+        ms->accel = &kvm_accel_ops;
+        accel_set_current(&kvm_accel_ops);
+        accel_name = "kvm";
+        return true;
+    }
+    if (!strcmp(name, "tcg")) {
+        error_setg(errp, "accelerator 'tcg' is not available yet: "
+                   "Ferry's TCG has not landed; use -accel kvm");
+        return false;
+    }
+    error_setg(errp, "invalid accelerator %s", name);
+    return false;
+}
+
+bool accel_configure(const char *const *names, MachineState *ms,
+                     Error **errp)
 {
     Error *first_err = NULL;
 
     if (!names[0]) {
         /* No TCG yet: the default is KVM where it works.  A machine with
          * no CPUs (none) still starts without one, for probing. */
-        if (kvm_available() && kvm_init(NULL)) {
-            accel_name = "kvm";
+        if (accel_init_one("kvm", ms, ms->mc->init ? &first_err : NULL)) {
+            return true;
         }
-        return true;
+        if (!ms->mc->init) {
+            return true;
+        }
+        error_propagate(errp, first_err);
+        error_append_hint(errp, "Machine '%s' runs guest code and needs an "
+                          "accelerator; KVM is the only one so far\n",
+                          ms->mc->name);
+        return false;
     }
     for (const char *const *n = names; *n; n++) {
         Error *err = NULL;
 
-        if (!strcmp(*n, "kvm")) {
-            if (kvm_init(&err)) {
-                accel_name = "kvm";
-                error_free(first_err);
-                return true;
-            }
-            error_prepend(&err, "failed to initialize kvm: ");
-        } else if (!strcmp(*n, "tcg")) {
-            error_setg(&err, "accelerator 'tcg' is not available yet: "
-                       "Ferry's TCG has not landed; use -accel kvm");
-        } else {
-            error_setg(&err, "invalid accelerator %s", *n);
+        if (accel_init_one(*n, ms, &err)) {
+            error_free(first_err);
+            return true;
         }
         if (!first_err) {
             first_err = err;
@@ -95,6 +134,53 @@ bool accel_configure(const char *const *names, Error **errp)
     }
     error_propagate(errp, first_err);
     return false;
+}
+
+bool machine_build(MachineState *ms, const char *const *accels,
+                   Error **errp)
+{
+    const MachineClass *mc = ms->mc;
+    CPUState *cpu;
+
+    if (!mc->init) {
+        if (ms->bios || ms->kernel || ms->ram_size || ms->cpu_model ||
+            ms->memory_backend) {
+            error_setg(errp, "machine '%s' runs no guest: -bios, -kernel, "
+                       "-m, -cpu and memory-backend need a machine such as "
+                       "microvm", mc->name);
+            return false;
+        }
+        if (qemu_opts_find(machine_smp_opts(), NULL)) {
+            error_setg(errp, "machine '%s' has no CPUs: -smp needs a "
+                       "machine such as microvm", mc->name);
+            return false;
+        }
+        return accel_configure(accels, ms, errp);
+    }
+    if (!machine_parse_smp(ms, errp)) {
+        return false;
+    }
+    if (ms->memory_backend && !ms->ram_size) {
+        RAMBlock *rb = host_memory_backend_get_block(ms->memory_backend);
+
+        ms->ram_size = rb ? rb->size : 0;
+    }
+    if (!ms->ram_size) {
+        ms->ram_size = mc->default_ram_size;
+    }
+    if (!accel_configure(accels, ms, errp)) {
+        return false;
+    }
+    if (!mc->init(ms, errp)) {
+        return false;
+    }
+    CPU_FOREACH(cpu) {
+        cpu_reset(cpu);
+    }
+    bql_lock();
+    qemu_devices_reset();
+    bql_unlock();
+    return true;
 }
 
 const char *current_accel_name(void)
@@ -107,7 +193,8 @@ MachineInfoList *qmp_query_machines(bool has_compat_props, bool compat_props,
 {
     MachineInfoList *list = NULL;
 
-    for (const MachineClass *mc = machine_classes; mc->name; mc++) {
+    for (const MachineClass *const *m = machine_classes; *m; m++) {
+        const MachineClass *mc = *m;
         MachineInfo *info = g_new0(MachineInfo, 1);
 
         info->name = g_strdup(mc->name);
@@ -116,6 +203,9 @@ MachineInfoList *qmp_query_machines(bool has_compat_props, bool compat_props,
             info->is_default = true;
         }
         info->cpu_max = mc->max_cpus;
+        if (mc->default_ram_id) {
+            info->default_ram_id = g_strdup(mc->default_ram_id);
+        }
         info->hotpluggable_cpus = false;
         info->numa_mem_supported = false;
         info->deprecated = false;

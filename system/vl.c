@@ -14,6 +14,8 @@
 #include "system/runstate.h"
 #include "system/machine.h"
 #include "system/kvm.h"
+#include "system/hostmem.h"
+#include "hw/boards.h"
 #include "qapi/qapi-commands-char.h"
 
 const char *qemu_name;
@@ -24,6 +26,8 @@ enum {
     OPT_ENABLE_KVM, OPT_HELP, OPT_MACHINE, OPT_MON, OPT_MONITOR, OPT_MSG,
     OPT_NAME, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_NO_USER_CONFIG, OPT_PIDFILE,
     OPT_QMP, OPT_QMP_PRETTY, OPT_S, OPT_SERIAL, OPT_UUID, OPT_VERSION,
+    OPT_M, OPT_SMP, OPT_CPU, OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_INITRD,
+    OPT_OBJECT, OPT_NO_REBOOT, OPT_NO_SHUTDOWN,
 };
 
 typedef struct QEMUOption {
@@ -57,6 +61,16 @@ static const QEMUOption qemu_options[] = {
     { "serial", true, OPT_SERIAL },
     { "uuid", true, OPT_UUID },
     { "version", false, OPT_VERSION },
+    { "m", true, OPT_M },
+    { "smp", true, OPT_SMP },
+    { "cpu", true, OPT_CPU },
+    { "bios", true, OPT_BIOS },
+    { "kernel", true, OPT_KERNEL },
+    { "append", true, OPT_APPEND },
+    { "initrd", true, OPT_INITRD },
+    { "object", true, OPT_OBJECT },
+    { "no-reboot", false, OPT_NO_REBOOT },
+    { "no-shutdown", false, OPT_NO_SHUTDOWN },
     { NULL },
 };
 
@@ -67,6 +81,28 @@ static QemuOptsList qemu_machine_opts = {
     .desc = {
         { .name = "type", .type = QEMU_OPT_STRING },
         { .name = "accel", .type = QEMU_OPT_STRING },
+        { .name = "memory-backend", .type = QEMU_OPT_STRING },
+        { NULL }
+    },
+};
+
+static QemuOptsList qemu_mem_opts = {
+    .name = "memory",
+    .implied_opt_name = "size",
+    .merge_lists = true,
+    .desc = {
+        { .name = "size", .type = QEMU_OPT_STRING },
+        { .name = "slots", .type = QEMU_OPT_NUMBER },
+        { .name = "maxmem", .type = QEMU_OPT_SIZE },
+        { NULL }
+    },
+};
+
+/* -object TYPE,id=...: every key is checked by the object's type. */
+static QemuOptsList qemu_object_opts = {
+    .name = "object",
+    .implied_opt_name = "qom-type",
+    .desc = {
         { NULL }
     },
 };
@@ -142,6 +178,9 @@ static struct {
     bool default_monitor;
     bool enable_kvm;
     int monitor_count;
+    const char *cpu_model, *bios, *kernel, *append;
+    Chardev *serials[MAX_SERIAL_PORTS];
+    bool serial_given;
 } cfg;
 
 static void print_version(void)
@@ -333,7 +372,8 @@ static void parse_command_line(int argc, char **argv)
                 machine_print_help();
                 exit(0);
             }
-            parse_opts(&qemu_machine_opts, optarg);
+            remember_loc(parse_opts(&qemu_machine_opts, optarg), raw,
+                         optarg);
             break;
         case OPT_ACCEL:
             parse_opts(&qemu_accel_opts, optarg);
@@ -395,12 +435,43 @@ static void parse_command_line(int argc, char **argv)
             cfg.default_monitor = false;
             break;
         case OPT_SERIAL:
+            cfg.serial_given = true;
             add_device(o->index, o->name, optarg);
             break;
         case OPT_ADD_FD:
             g_ptr_array_add(cfg.add_fds, g_strdup(optarg));
             g_ptr_array_add(cfg.add_fd_locs,
                             g_strdup_printf("-add-fd %s", optarg));
+            break;
+        case OPT_M:
+            remember_loc(parse_opts(&qemu_mem_opts, optarg), raw, optarg);
+            break;
+        case OPT_SMP:
+            parse_opts(machine_smp_opts(), optarg);
+            break;
+        case OPT_CPU:
+            cfg.cpu_model = optarg;
+            break;
+        case OPT_BIOS:
+            cfg.bios = optarg;
+            break;
+        case OPT_KERNEL:
+            cfg.kernel = optarg;
+            break;
+        case OPT_APPEND:
+            cfg.append = optarg;
+            break;
+        case OPT_INITRD:
+            error_report("multiboot modules (-initrd) are not supported yet");
+            exit(1);
+        case OPT_OBJECT:
+            remember_loc(parse_opts(&qemu_object_opts, optarg), raw, optarg);
+            break;
+        case OPT_NO_REBOOT:
+            no_reboot = true;
+            break;
+        case OPT_NO_SHUTDOWN:
+            no_shutdown = true;
             break;
         case OPT_MSG:
             opts = parse_opts(&qemu_msg_opts, optarg);
@@ -533,9 +604,15 @@ static void create_devices(void)
             if (serial_none) {
                 continue;
             }
-            label = g_strdup_printf("serial%d", serial_index++);
+            if (serial_index >= MAX_SERIAL_PORTS) {
+                error_report_set_location(d->loc);
+                error_report("too many serial ports (at most %d)",
+                             MAX_SERIAL_PORTS);
+                exit(1);
+            }
+            label = g_strdup_printf("serial%d", serial_index);
             /* The machine's UART attaches later (-machine none has none). */
-            device_chardev(d, label);
+            cfg.serials[serial_index++] = device_chardev(d, label);
             continue;
         }
         label = g_strdup_printf("compat_monitor%d", cfg.monitor_count++);
@@ -555,11 +632,23 @@ static void create_default_monitor(void)
     Error *err = NULL;
     Chardev *chr;
 
-    /* QEMU: -nographic puts the HMP monitor on stdio unless told not to.
-     * Without -nographic its default monitor is on a graphical console,
-     * which Ferry does not have. */
-    if (cfg.nodefaults || !cfg.default_monitor || !cfg.nographic ||
-        cfg.daemonize) {
+    /* QEMU: -nographic multiplexes the serial console and the HMP monitor
+     * on stdio.  Ferry has no mux yet: a machine with a UART gets its
+     * console there, one without (none) gets the monitor.  Without
+     * -nographic QEMU's defaults are graphical consoles, which Ferry does
+     * not have. */
+    if (cfg.nodefaults || !cfg.nographic || cfg.daemonize) {
+        return;
+    }
+    if (current_machine_class()->has_uart) {
+        if (!cfg.serial_given) {
+            DeviceSpec s = { .kind = OPT_SERIAL, .spec = (char *)"stdio",
+                             .loc = (char *)"-nographic" };
+            cfg.serials[0] = device_chardev(&s, "serial0");
+        }
+        return;
+    }
+    if (!cfg.default_monitor) {
         return;
     }
     chr = device_chardev(&d, "compat_monitor0");
@@ -587,12 +676,85 @@ static int collect_accel(void *opaque, QemuOpts *opts, Error **errp)
     return 0;
 }
 
-static void configure_machine(void)
+/* -m [size=]SIZE: a suffix-less size is in MiB, as in QEMU. */
+static uint64_t parse_ram_size(uint64_t def)
+{
+    QemuOpts *opts = qemu_opts_find(&qemu_mem_opts, NULL);
+    const char *size;
+    uint64_t val, host;
+
+    if (!opts) {
+        return def;
+    }
+    restore_loc(opts);
+    if (qemu_opt_has(opts, "slots") || qemu_opt_has(opts, "maxmem")) {
+        error_report("slots and maxmem need memory hotplug, which no "
+                     "machine of Ferry supports yet");
+        exit(1);
+    }
+    size = qemu_opt_get(opts, "size");
+    if (!size) {
+        error_report_set_location(NULL);
+        return def;
+    }
+    if (qemu_strtosz_MiB(size, NULL, &val) < 0) {
+        error_report("invalid ram size: %s", size);
+        exit(1);
+    }
+    if (val == 0 || val % TARGET_PAGE_SIZE) {
+        error_report("ram size must be a positive multiple of 4 KiB: %s",
+                     size);
+        exit(1);
+    }
+    /* Bigger than the host: refuse now, not with an OOM kill later. */
+    host = (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+    if (val > host) {
+        error_report("ram size %" PRIu64 " MiB is more than this host's "
+                     "%" PRIu64 " MiB of memory", val >> 20, host >> 20);
+        exit(1);
+    }
+    error_report_set_location(NULL);
+    return val;
+}
+
+static int object_init_func(void *opaque, QemuOpts *opts, Error **errp)
+{
+    Error *err = NULL;
+
+    const char *type = qemu_opt_get(opts, "qom-type");
+
+    restore_loc(opts);
+    if (!type || !host_memory_backend_is_type(type)) {
+        error_report("invalid object type: %s", type ? type : "");
+        exit(1);
+    }
+    if (!host_memory_backend_create(opts, &err)) {
+        config_error(err);
+    }
+    error_report_set_location(NULL);
+    return 0;
+}
+
+static void select_machine(void)
 {
     QemuOpts *mopts = qemu_opts_find(&qemu_machine_opts, NULL);
-    const char *type = mopts ? qemu_opt_get(mopts, "type") : NULL;
+    Error *err = NULL;
+
+    if (mopts) {
+        restore_loc(mopts);
+    }
+    if (!machine_select(mopts ? qemu_opt_get(mopts, "type") : NULL, &err)) {
+        config_error(err);
+    }
+    error_report_set_location(NULL);
+}
+
+static void build_machine(void)
+{
+    QemuOpts *mopts = qemu_opts_find(&qemu_machine_opts, NULL);
     const char *accel = mopts ? qemu_opt_get(mopts, "accel") : NULL;
     g_autoptr(GPtrArray) accels = g_ptr_array_new_with_free_func(g_free);
+    MachineState *ms;
     Error *err = NULL;
 
     qemu_opts_foreach(&qemu_accel_opts, collect_accel, accels, NULL);
@@ -608,11 +770,23 @@ static void configure_machine(void)
             g_ptr_array_add(accels, g_strdup(*n));
         }
     }
-    if (!machine_select(type, &err)) {
-        config_error(err);
-    }
     g_ptr_array_add(accels, NULL);
-    if (!accel_configure((const char *const *)accels->pdata, &err)) {
+    ms = g_new0(MachineState, 1);
+    ms->mc = current_machine_class();
+    ms->ram_size = parse_ram_size(0);     /* 0: not given */
+    ms->memory_backend = mopts ? qemu_opt_get(mopts, "memory-backend")
+                               : NULL;
+    ms->cpu_model = cfg.cpu_model;
+    ms->bios = cfg.bios;
+    ms->kernel = cfg.kernel;
+    ms->kernel_cmdline = cfg.append;
+    ms->no_reboot = no_reboot;
+    ms->no_shutdown = no_shutdown;
+    memcpy(ms->serial, cfg.serials, sizeof(ms->serial));
+    current_machine = ms;
+
+    qemu_opts_foreach(&qemu_object_opts, object_init_func, NULL, NULL);
+    if (!machine_build(ms, (const char *const *)accels->pdata, &err)) {
         config_error(err);
     }
 }
@@ -644,12 +818,12 @@ void qemu_init(int argc, char **argv)
         error_prepend(&err, "cannot create PID file: ");
         config_error(err);
     }
-    configure_machine();
-
+    select_machine();
     qemu_opts_foreach(qemu_chardev_opts(), chardev_init_func, NULL, NULL);
     create_devices();
     create_default_monitor();
     qemu_opts_foreach(&qemu_mon_opts, mon_init_func, NULL, NULL);
+    build_machine();
     fdset_cleanup_cmdline();
 
     os_setup_post();

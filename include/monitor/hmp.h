@@ -19,7 +19,8 @@ typedef struct HMPCommand {
     const char *name;        /* "cont|c" lists aliases */
     /*
      * Arguments, QEMU-style: "name:s" a word (may be quoted), "name:S" the
-     * rest of the line, a trailing '?' makes it optional, "name:-f" a flag.
+     * rest of the line, a trailing '?' makes it optional, "name:-f" a flag,
+     * "name:/" an optional "/fmt" word (x, xp).
      */
     const char *args_type;
     const char *params;      /* for help: "[-d] uri" */
@@ -52,5 +53,13 @@ void hmp_chardev_add(Monitor *mon, const HMPArgs *args);
 void hmp_chardev_remove(Monitor *mon, const HMPArgs *args);
 void hmp_ringbuf_write(Monitor *mon, const HMPArgs *args);
 void hmp_ringbuf_read(Monitor *mon, const HMPArgs *args);
+void hmp_x(Monitor *mon, const HMPArgs *args);
+void hmp_xp(Monitor *mon, const HMPArgs *args);
+void hmp_memsave(Monitor *mon, const HMPArgs *args);
+void hmp_pmemsave(Monitor *mon, const HMPArgs *args);
+void hmp_info_registers(Monitor *mon, const HMPArgs *args);
+void hmp_info_cpus(Monitor *mon, const HMPArgs *args);
+void hmp_info_ramblock(Monitor *mon, const HMPArgs *args);
+void hmp_system_reset(Monitor *mon, const HMPArgs *args);
 
 #endif

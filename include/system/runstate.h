@@ -24,6 +24,16 @@ void vm_stop(RunState state);
 /* -S: do not start at launch; cont in prelaunch starts. */
 extern bool autostart;
 
+/* -no-reboot: resets become shutdowns; -no-shutdown: guest power-off
+ * stops the VM in "shutdown" instead of exiting. */
+extern bool no_reboot;
+extern bool no_shutdown;
+
+/* Ask the main loop to reset the machine (RESET event of this cause). */
+void qemu_system_reset_request(ShutdownCause cause);
+/* From a vCPU thread: stop the VM in state (e.g. internal-error). */
+void qemu_system_vmstop_request(RunState state);
+
 /* Ask the main loop to exit with a SHUTDOWN event of this cause. */
 void qemu_system_shutdown_request(ShutdownCause cause);
 /* The pending request, SHUTDOWN_CAUSE_NONE if none. */

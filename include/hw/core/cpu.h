@@ -34,6 +34,7 @@ typedef struct CPUState {
     bool vcpu_dirty;
     X86CPU *arch;                 /* architectural state (target/i386) */
     void *accel;                  /* accelerator private (KVM: fd, kvm_run) */
+    unsigned nr_cores, nr_threads; /* per package / per core (-smp) */
 } CPUState;
 
 /* Return values of AccelOps.vcpu_exec. */
@@ -64,6 +65,17 @@ void qemu_cpu_kick(CPUState *cpu);
 void cpu_synchronize_state(CPUState *cpu);
 /* Power-on state into arch and accelerator (system_reset, start-up). */
 void cpu_reset(CPUState *cpu);
+
+/*
+ * Notification of a vCPU stopping itself on an exit the generic loop
+ * cannot resolve: EXCP_FATAL (KVM internal error / failed entry, already
+ * reported with error_report).  Called in the vCPU thread with the BQL
+ * held; the vCPU then waits until it is paused (and reset or resumed).
+ * The run state code can hook it to enter "internal-error".  A triple
+ * fault (EXCP_SHUTDOWN) calls qemu_system_guest_reset_request() instead.
+ */
+typedef void CPUFatalHandler(CPUState *cpu, int excp);
+void cpus_set_fatal_handler(CPUFatalHandler *fn);
 
 /* Big QEMU lock: devices' state. */
 void bql_lock(void);
