@@ -199,6 +199,12 @@ static bool handle_shutdown_request(void)
     return true;
 }
 
+/* A vCPU hit an exit nothing can resolve: QEMU's "internal-error". */
+static void on_vcpu_fatal(CPUState *cpu, int excp)
+{
+    qemu_system_vmstop_request(RUN_STATE_INTERNAL_ERROR);
+}
+
 static gboolean on_term_signal(gpointer opaque)
 {
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_SIGNAL);
@@ -207,6 +213,7 @@ static gboolean on_term_signal(gpointer opaque)
 
 void main_loop_run(void)
 {
+    cpus_set_fatal_handler(on_vcpu_fatal);
     g_unix_signal_add(SIGTERM, on_term_signal, NULL);
     g_unix_signal_add(SIGINT, on_term_signal, NULL);
     g_unix_signal_add(SIGHUP, on_term_signal, NULL);

@@ -221,6 +221,31 @@ class MonitorViews(GuestTestCase):
         self.assertEqual(len(data), 4096)
         self.assertEqual(data[0], int(vals[0], 16))
 
+    def test_x_and_memsave_use_page_tables(self):
+        m = self.guest('longmode.bin')
+        m.console.wait(r'^pass \d+ sum=', timeout=60)
+        self.assertOk(m.cmd('stop'))
+        # the guest identity-maps RAM: virtual and physical views agree
+        xp = m.cmd_ok('human-monitor-command',
+                      {'command-line': 'xp /4wx 0x200000'})
+        x = m.cmd_ok('human-monitor-command',
+                     {'command-line': 'x /4wx 0x200000'})
+        self.assertEqual(x, xp)
+        self.assertRegex(x, r'^0000000000200000: 0x[0-9a-f]{8} 0x[0-9a-f]{8}'
+                            r' 0x[0-9a-f]{8} 0x[0-9a-f]{8}\r\n$')
+        vpath, ppath = self.tmp('v.bin'), self.tmp('p.bin')
+        self.assertOk(m.cmd('memsave', val=0x200000, size=8192,
+                            filename=vpath))
+        self.assertOk(m.cmd('pmemsave', val=0x200000, size=8192,
+                            filename=ppath))
+        with open(vpath, 'rb') as f1, open(ppath, 'rb') as f2:
+            self.assertEqual(f1.read(), f2.read())
+        # an address the page tables do not map
+        self.assertError(m.cmd('memsave', val=0x7fff00000000, size=16,
+                               filename=vpath),
+                         desc='Invalid addr 0x00007fff00000000/size 16 '
+                              'specified')
+
     def test_query_cpus_fast_threads(self):
         m = self.guest('longmode.bin', smp=4)
         m.console.wait(r'^cpus: 4')
@@ -236,6 +261,33 @@ class MonitorViews(GuestTestCase):
 
 
 class BadInput(GuestTestCase):
+
+    def test_kvm_missing(self):
+        # /dev/kvm hidden in a private mount namespace: a clear error naming
+        # it, exit 1 (needs root, as CI and these machines are)
+        import shutil
+        import subprocess
+        from machine import binary_path
+        if os.geteuid() != 0 or not shutil.which('unshare'):
+            self.skipTest('needs root and unshare to hide /dev/kvm')
+        res = subprocess.run(
+            ['unshare', '-m', 'sh', '-c',
+             'mount --bind /dev/null /dev/kvm && exec "$@"', 'sh',
+             binary_path(), '-machine', 'microvm', '-accel', 'kvm',
+             '-nodefaults', '-display', 'none', '-bios',
+             guest_image('longmode.bin')],
+            capture_output=True, text=True, timeout=20)
+        self.assertEqual(res.returncode, 1, res.stderr)
+        self.assertIn('kvm', res.stderr)
+        self.assertEqual(len(res.stderr.strip().splitlines()), 1, res.stderr)
+
+    def test_tcg_refused(self):
+        from machine import run_binary
+        res = run_binary(['-machine', 'microvm', '-accel', 'tcg',
+                          '-nodefaults', '-display', 'none', '-bios',
+                          guest_image('longmode.bin')])
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("accelerator 'tcg' is not available", res.stderr)
 
     def start_err(self, args):
         from machine import run_binary

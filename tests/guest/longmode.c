@@ -213,6 +213,7 @@ void lm_main(uint32_t magic, uint32_t info)
     unsigned long dirty_mib = 100, passes = 0;
 
     serial_init();
+    idt_init();                     /* exceptions report from here on */
     printf("ferry: long mode\n");
     boot_info_init(&boot_info, magic, info);
     printf("mem: %lu MiB\n", (unsigned long)(boot_info.ram_size >> 20));
@@ -222,7 +223,6 @@ void lm_main(uint32_t magic, uint32_t info)
     }
     map_high_ram(&boot_info);
 
-    idt_init();
     lapic_enable_extint();
     pic_init();
     pit_init(100);

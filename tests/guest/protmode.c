@@ -80,6 +80,7 @@ void isr_dispatch(struct frame32 *f)
 void pm_main(uint32_t magic, uint32_t info)
 {
     serial_init();
+    idt_init();                     /* exceptions report from here on */
     printf("ferry: protected mode\n");
     boot_info_init(&boot_info, magic, info);
     printf("mem: %lu MiB\n", (unsigned long)(boot_info.ram_size >> 20));
@@ -87,7 +88,6 @@ void pm_main(uint32_t magic, uint32_t info)
         printf("cmdline: %s\n", boot_info.cmdline);
     }
 
-    idt_init();
     lapic_enable_extint();
     pic_init();
     pit_init(100);
