@@ -2,7 +2,7 @@
 # Thin wrapper around ninja.  "make check" is the test contract.
 BUILD ?= build
 
-.PHONY: all deps check check-unit check-functional demo clean
+.PHONY: all deps check check-unit check-functional demo bench clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -23,7 +23,11 @@ check-functional: all
 	meson test -C $(BUILD) --suite functional --print-errorlogs
 
 demo: deps all
-	python3 scripts/demo.py $(BUILD)/ferry-system-x86_64
+	python3 scripts/demo.py $(BUILD)/ferry-system-x86_64 $(BUILD)/tests/guest
+
+bench: all
+	./scripts/install-deps.sh --bench
+	python3 bench/startup.py $(BUILD)/ferry-system-x86_64 $(BUILD)/tests/guest
 
 clean:
 	rm -rf $(BUILD)

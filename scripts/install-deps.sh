@@ -7,6 +7,10 @@ set -e
 PKGS="build-essential meson ninja-build pkg-config python3
       libglib2.0-dev libjson-glib-dev zlib1g-dev libzstd-dev libcap-ng-dev
       libpixman-1-dev libfdt-dev"
+# Benchmarks compare against Debian's QEMU.
+if [ "$1" = "--bench" ]; then
+    PKGS="$PKGS qemu-system-x86"
+fi
 
 missing=""
 for p in $PKGS; do
