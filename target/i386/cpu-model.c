@@ -436,3 +436,20 @@ void x86_cpu_build_cpuid(X86CPU *env, const X86CPUIDEntry *host,
     env->ncpuid = t->len;
     env->cpuid = (X86CPUIDEntry *)g_array_steal(t, NULL);
 }
+
+void x86_cpu_list(GString *out)
+{
+    /* QEMU's "-cpu help" layout: models, then the recognized flags. */
+    g_string_append(out, "Available CPUs:\n"
+                    "x86 host                  KVM processor with all "
+                    "supported host features\n"
+                    "x86 max                   Enables all features "
+                    "supported by the accelerator in the current host\n"
+                    "x86 qemu64                QEMU Virtual CPU version "
+                    "2.5+ (the default)\n\n"
+                    "Recognized CPUID flags:\n ");
+    for (size_t i = 0; i < ARRAY_SIZE(x86_features); i++) {
+        g_string_append_printf(out, " %s", x86_features[i].name);
+    }
+    g_string_append_c(out, '\n');
+}

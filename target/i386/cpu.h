@@ -198,6 +198,8 @@ void x86_cpu_reset(X86CPU *env, bool bsp);
  */
 X86CPUModel *x86_cpu_model_parse(const char *str, Error **errp);
 void x86_cpu_model_free(X86CPUModel *m);
+/* "-cpu help": the models and the feature names, as QEMU lists them. */
+void x86_cpu_list(GString *out);
 /* The model in use, set by cpus_create (never NULL after it). */
 const X86CPUModel *x86_cpu_model_current(void);
 void x86_cpu_model_set_current(X86CPUModel *m);   /* takes ownership */
