@@ -124,6 +124,28 @@ class Runstate(GuestTestCase):
         self.assertEqual(int(m.console.wait(r'^cpus: (\d+)').group(1)), 2)
         m.console.wait(r'^tick ')
 
+    def test_guest_resets_through_i8042_and_cf9(self):
+        m = self.guest('reset.bin', mem='16')
+        for n in (1, 2, 3):
+            m.console.wait('^boot %d$' % n)
+        for _ in range(2):
+            ev = m.qmp.wait_event('RESET')
+            self.assertEqual(ev['data'], {'guest': True,
+                                          'reason': 'guest-reset'})
+        m.console.wait('^done$')
+        ev = m.qmp.wait_event('SHUTDOWN')
+        self.assertEqual(ev['data'], {'guest': True,
+                                      'reason': 'guest-shutdown'})
+        self.assertEqual(m.wait(10), 0)
+
+    def test_no_reboot_guest_reset_exits(self):
+        m = self.guest('reset.bin', mem='16', args=['-no-reboot'])
+        m.console.wait('^boot 1$')
+        ev = m.qmp.wait_event('SHUTDOWN')
+        self.assertEqual(ev['data'], {'guest': True, 'reason': 'guest-reset'})
+        self.assertEqual(m.wait(10), 0)
+        self.assertNotIn('boot 2', m.console.lines)
+
     def test_no_reboot_turns_reset_into_shutdown(self):
         # QEMU: with -no-reboot every reset request shuts the VM down
         m = self.guest('longmode.bin', args=['-no-reboot'])
@@ -148,6 +170,39 @@ class Runstate(GuestTestCase):
         self.assertOk(m.cmd('system_reset'))
         self.assertOk(m.cmd('cont'))
         m.console.wait('ferry: real mode')
+
+
+class Options(GuestTestCase):
+
+    def boot_banner(self, args):
+        from machine import run_binary
+        res = run_binary(['-machine', 'microvm', '-nodefaults', '-display',
+                          'none', '-serial', 'stdio', '-m', '16', '-bios',
+                          guest_image('reset.bin')] + args)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn('boot 3\ndone\n', res.stdout)
+
+    def test_accel_spellings(self):
+        # QEMU's three ways to ask for KVM
+        for args in (['-accel', 'kvm'], ['-enable-kvm'],
+                     ['-machine', 'microvm,accel=kvm']):
+            with self.subTest(args=args):
+                self.boot_banner(args)
+
+    def test_smp_topology(self):
+        m = self.guest('longmode.bin', args=[],
+                       smp='4,sockets=2,cores=2,threads=1')
+        self.assertEqual(int(m.console.wait(r'^cpus: (\d+)').group(1)), 4)
+        props = [c['props'] for c in m.cmd_ok('query-cpus-fast')]
+        self.assertEqual([(p['socket-id'], p['core-id'], p['thread-id'])
+                          for p in props],
+                         [(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0)])
+
+    def test_m_size_key_and_suffix(self):
+        m = self.guest('longmode.bin', mem='size=1G')
+        self.assertEqual(m.console.wait(r'^mem: (\d+) MiB').group(1), '1024')
+        self.assertEqual(m.cmd_ok('query-kvm'),
+                         {'enabled': True, 'present': True})
 
 
 class Memory(GuestTestCase):
