@@ -40,14 +40,24 @@ class Guests(GuestTestCase):
                                         'ferry: protected mode', smp)
 
     def test_protmode_multiboot(self):
-        m = self.guest('protmode.elf', kernel=True, mem='128',
-                       args=['-append', 'hello multiboot'])
-        m.console.wait('ferry: protected mode')
-        self.assertEqual(m.console.wait(r'^mem: (\d+) MiB').group(1), '128')
-        # QEMU passes "FILE ARGS" as the Multiboot command line
-        m.console.wait(r'^cmdline: \S*protmode\.elf hello multiboot$')
-        m.console.wait('^done$', timeout=30)
-        self.run_to_poweroff(m)
+        for smp in (1, 4):
+            with self.subTest(smp=smp):
+                m = self.guest('protmode.elf', kernel=True, mem='128',
+                               smp=smp, args=['-append', 'hello multiboot'])
+                m.console.wait('ferry: protected mode')
+                self.assertEqual(
+                    m.console.wait(r'^mem: (\d+) MiB').group(1), '128')
+                # QEMU passes "FILE ARGS" as the Multiboot command line
+                m.console.wait(r'^cmdline: \S*protmode\.elf hello '
+                               r'multiboot$')
+                m.console.wait('^done$', timeout=30)
+                self.run_to_poweroff(m)
+
+    def test_query_machines_lists_microvm(self):
+        m = self.guest('reset.bin', mem='16', start=False)
+        names = {i['name']: i for i in m.cmd_ok('query-machines')}
+        self.assertIn('none', names)
+        self.assertEqual(names['microvm']['default-ram-id'], 'microvm.ram')
 
     def check_longmode(self, image, smp, kernel):
         m = self.guest(image, smp=smp, kernel=kernel,
