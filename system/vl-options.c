@@ -38,6 +38,9 @@ const QEMUOption qemu_options[] = {
     { "object", true, OPT_OBJECT },
     { "no-reboot", false, OPT_NO_REBOOT },
     { "no-shutdown", false, OPT_NO_SHUTDOWN },
+    { "incoming", true, OPT_INCOMING },
+    { "only-migratable", false, OPT_ONLY_MIGRATABLE },
+    { "dump-vmstate", true, OPT_DUMP_VMSTATE },
     { NULL },
 };
 
@@ -173,6 +176,11 @@ void vl_print_help(void)
 "                guest RAM backend, used with -machine memory-backend=id\n"
 "-no-reboot      exit instead of rebooting\n"
 "-no-shutdown    stop (do not exit) when the guest powers off\n\n"
+"Migration:\n"
+"-incoming tcp:[host]:port | unix:path | fd:fd | exec:cmdline | file:path[,offset=n]\n"
+"-incoming defer wait for migrate-incoming\n"
+"-only-migratable allow only migratable devices\n"
+"-dump-vmstate file  write every device's migration format as JSON and exit\n\n"
 "Character devices and monitors:\n"
 "-chardev BACKEND,id=ID[,options]\n"
 "                BACKEND: socket, stdio, file, pipe, null, pty, ringbuf\n"

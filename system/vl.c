@@ -17,6 +17,7 @@
 #include "system/kvm.h"
 #include "system/hostmem.h"
 #include "hw/boards.h"
+#include "migration/misc.h"
 #include "target/i386/cpu.h"
 #include "qapi/qapi-commands-char.h"
 
@@ -46,6 +47,7 @@ static struct {
     const char *cpu_model, *bios, *kernel, *append;
     Chardev *serials[MAX_SERIAL_PORTS];
     bool serial_given;
+    const char *dump_vmstate;
 } cfg;
 
 
@@ -262,6 +264,15 @@ static void parse_command_line(int argc, char **argv)
             break;
         case OPT_NO_SHUTDOWN:
             no_shutdown = true;
+            break;
+        case OPT_INCOMING:
+            migration_incoming_cli(optarg);
+            break;
+        case OPT_ONLY_MIGRATABLE:
+            migration_set_only_migratable(true);
+            break;
+        case OPT_DUMP_VMSTATE:
+            cfg.dump_vmstate = optarg;
             break;
         case OPT_MSG:
             opts = parse_opts(&qemu_msg_opts, optarg);
@@ -581,6 +592,20 @@ static void build_machine(void)
     }
 }
 
+/* QEMU's -dump-vmstate: the machine's descriptions as JSON, then exit. */
+static QEMU_NORETURN void dump_vmstate_and_exit(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        error_report("-dump-vmstate %s: %s", path, g_strerror(errno));
+        exit(1);
+    }
+    vmstate_dump_json(f);
+    fclose(f);
+    exit(0);
+}
+
 void qemu_init(int argc, char **argv)
 {
     Error *err = NULL;
@@ -613,11 +638,17 @@ void qemu_init(int argc, char **argv)
     create_devices();
     create_default_monitor();
     qemu_opts_foreach(&qemu_mon_opts, mon_init_func, NULL, NULL);
+    migration_object_init();
     build_machine();
     fdset_cleanup_cmdline();
+    if (cfg.dump_vmstate) {
+        dump_vmstate_and_exit(cfg.dump_vmstate);
+    }
 
     os_setup_post();
-    if (autostart) {
+    if (migration_incoming_cli_pending()) {
+        migration_incoming_cli_start();      /* runstate inmigrate */
+    } else if (autostart) {
         vm_start();
     } else {
         runstate_set(RUN_STATE_PRELAUNCH);
@@ -626,6 +657,7 @@ void qemu_init(int argc, char **argv)
 
 void qemu_cleanup(void)
 {
+    migration_shutdown();
     monitor_cleanup();
     qemu_chr_cleanup();
     qemu_remove_pidfile();

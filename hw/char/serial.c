@@ -7,6 +7,7 @@
 #include "chardev/char.h"
 #include "system/accel-ops.h"
 #include "system/memory.h"
+#include "migration/vmstate.h"
 
 /* Register offsets (DLAB selects DLL/DLM at 0 and 1). */
 enum {
@@ -56,12 +57,13 @@ enum {
 
 struct SerialState {
     uint16_t divider;
+    uint8_t rbr;                /* migration: the next byte received */
     uint8_t ier, iir, lcr, mcr, lsr, msr, scr, fcr;
-    bool thr_ipending;          /* THR-empty interrupt not yet acknowledged */
+    int32_t thr_ipending;       /* THR-empty interrupt not yet acknowledged */
     int irq;
     int irq_level;
     uint8_t rx_fifo[UART_FIFO_LEN];
-    unsigned rx_head, rx_count;
+    uint32_t rx_head, rx_count;
     CharBackend chr;
     guint accept_source;        /* pending accept-input idle, or 0 */
 };
@@ -381,6 +383,123 @@ void serial_reset(void *opaque)
     serial_update_irq(s);
 }
 
+/* --- migration: QEMU's "serial" section --- */
+
+static int serial_pre_save(void *opaque)
+{
+    SerialState *s = opaque;
+
+    s->rbr = s->rx_count ? s->rx_fifo[s->rx_head] : 0;
+    return 0;
+}
+
+static int serial_pre_load(void *opaque)
+{
+    SerialState *s = opaque;
+
+    /* What an absent subsection means: derived / empty. */
+    s->thr_ipending = -1;
+    s->rx_head = 0;
+    s->rx_count = 0;
+    return 0;
+}
+
+static int serial_post_load(void *opaque, int version_id)
+{
+    SerialState *s = opaque;
+
+    if (s->rx_head >= UART_FIFO_LEN || s->rx_count > UART_FIFO_LEN) {
+        error_report("serial: receive FIFO (head %" PRIu32 ", count %"
+                     PRIu32 ") out of range in the migration stream",
+                     s->rx_head, s->rx_count);
+        return -EINVAL;
+    }
+    if (s->thr_ipending == -1) {
+        s->thr_ipending = (s->iir & 0x0f) == UART_IIR_THRI;
+    }
+    s->fcr &= 0xc9;
+    s->ier &= 0x0f;
+    s->mcr &= 0x1f;
+    /*
+     * The interrupt line's level lives in the irqchip, which has its own
+     * section: only remember what it is, do not drive it again.
+     */
+    s->irq_level = (s->iir & UART_IIR_NO_INT) ? 0 : 1;
+    if (s->chr.chr && !s->accept_source) {
+        s->accept_source = g_idle_add(serial_accept_input_bh, s);
+    }
+    return 0;
+}
+
+static bool serial_thr_ipending_needed(void *opaque)
+{
+    SerialState *s = opaque;
+
+    return s->thr_ipending != ((s->iir & 0x0f) == UART_IIR_THRI);
+}
+
+static const VMStateDescription vmstate_serial_thr_ipending = {
+    .name = "serial/thr_ipending",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = serial_thr_ipending_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_INT32(thr_ipending, SerialState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+static bool serial_recv_fifo_needed(void *opaque)
+{
+    SerialState *s = opaque;
+
+    return s->rx_count || (s->lsr & UART_LSR_DR);
+}
+
+static const VMStateDescription vmstate_serial_recv_fifo = {
+    .name = "serial/recv_fifo",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = serial_recv_fifo_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BUFFER(rx_fifo, SerialState),
+        VMSTATE_UINT32(rx_head, SerialState),
+        VMSTATE_UINT32(rx_count, SerialState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/*
+ * The transmitter sends each byte at once, so there is no transmit FIFO,
+ * shift register or timer state to carry.
+ */
+static const VMStateDescription vmstate_serial = {
+    .name = "serial",
+    .version_id = 3,
+    .minimum_version_id = 2,
+    .pre_save = serial_pre_save,
+    .pre_load = serial_pre_load,
+    .post_load = serial_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16_V(divider, SerialState, 2),
+        VMSTATE_UINT8(rbr, SerialState),
+        VMSTATE_UINT8(ier, SerialState),
+        VMSTATE_UINT8(iir, SerialState),
+        VMSTATE_UINT8(lcr, SerialState),
+        VMSTATE_UINT8(mcr, SerialState),
+        VMSTATE_UINT8(lsr, SerialState),
+        VMSTATE_UINT8(msr, SerialState),
+        VMSTATE_UINT8(scr, SerialState),
+        VMSTATE_UINT8_V(fcr, SerialState, 3),
+        VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_serial_thr_ipending,
+        &vmstate_serial_recv_fifo,
+        NULL
+    },
+};
+
 SerialState *serial_isa_init(uint16_t base, int irq, Chardev *chr,
                              Error **errp)
 {
@@ -398,11 +517,13 @@ SerialState *serial_isa_init(uint16_t base, int irq, Chardev *chr,
     serial_reset(s);
     pio_register(base, 8, &serial_io_ops, s, "serial");
     qemu_register_reset(serial_reset, s);
+    vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmstate_serial, s);
     return s;
 }
 
 void serial_isa_free(SerialState *s)
 {
+    vmstate_unregister(&vmstate_serial, s);
     if (s->accept_source) {
         g_source_remove(s->accept_source);
     }

@@ -9,6 +9,8 @@
 #include "hw/char/serial.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "hw/misc/pc-ports.h"
+#include "target/i386/machine.h"
+#include "accel/kvm/kvm-vmstate.h"
 
 #define MICROVM_RAM_ID "microvm.ram"
 
@@ -96,6 +98,7 @@ static void microvm_kernel_reset(void *opaque)
 static bool microvm_machine_init(MachineState *ms, Error **errp)
 {
     ERRP_GUARD();
+    CPUState *cpu;
 
     if (!ms->bios && !ms->kernel) {
         error_setg(errp, "microvm: no firmware: use -bios FILE (a ROM image "
@@ -122,6 +125,18 @@ static bool microvm_machine_init(MachineState *ms, Error **errp)
     if (!cpus_create(ms->smp_cpus, errp)) {
         return false;
     }
+    /*
+     * Migration sections of what the accelerator emulates: every vCPU
+     * ("cpu", instance = index), and KVM's in-kernel PICs, IOAPIC, PIT and
+     * clock.  The UART and RTC registered theirs when created.  The
+     * machine itself keeps nothing that the command line does not fix.
+     */
+    CPU_FOREACH(cpu) {
+        if (!x86_cpu_vmstate_register(cpu, errp)) {
+            return false;
+        }
+    }
+    kvm_devices_vmstate_register();
     if (ms->kernel) {
         qemu_register_reset(microvm_kernel_reset, &microvm);
     }

@@ -61,5 +61,15 @@ void hmp_info_registers(Monitor *mon, const HMPArgs *args);
 void hmp_info_cpus(Monitor *mon, const HMPArgs *args);
 void hmp_info_ramblock(Monitor *mon, const HMPArgs *args);
 void hmp_system_reset(Monitor *mon, const HMPArgs *args);
+/* migration/migration-hmp-cmds.c */
+void hmp_info_migrate(Monitor *mon, const HMPArgs *args);
+void hmp_info_migrate_capabilities(Monitor *mon, const HMPArgs *args);
+void hmp_info_migrate_parameters(Monitor *mon, const HMPArgs *args);
+void hmp_migrate(Monitor *mon, const HMPArgs *args);
+void hmp_migrate_incoming(Monitor *mon, const HMPArgs *args);
+void hmp_migrate_cancel(Monitor *mon, const HMPArgs *args);
+void hmp_migrate_continue(Monitor *mon, const HMPArgs *args);
+void hmp_migrate_set_capability(Monitor *mon, const HMPArgs *args);
+void hmp_migrate_set_parameter(Monitor *mon, const HMPArgs *args);
 
 #endif

@@ -350,7 +350,7 @@ class Schema:
                                 "%s" % (what, v.name, tag.type.name))
             v.type = self.lookup(v.type, v.info, "branch '%s' of %s"
                                  % (v.name, what))
-            if not isinstance(v.type, ObjectType) or v.type.is_union():
+            if not isinstance(v.type, ObjectType):
                 raise QAPIError(v.info, "%s: branch '%s' must be a struct "
                                 "type" % (what, v.name))
             self._check_object(v.type)

@@ -414,6 +414,16 @@ void x86_cpu_build_cpuid(X86CPU *env, const X86CPUIDEntry *host,
     memcpy(&e->edx, "M\0\0\0", 4);
     cpuid_get(t, 0x40000001, 0, false);
 
+    /* As QEMU's default migratable=on: a feature that cannot migrate
+     * (invtsc) reaches the guest only when asked for (+invtsc). */
+    for (guint i = 0; i < t->len; i++) {
+        X86CPUIDEntry *p = &g_array_index(t, X86CPUIDEntry, i);
+
+        if (p->function == 0x80000007) {
+            p->edx &= ~(1u << 8);
+        }
+    }
+
     if (m && m->conservative) {
         for (size_t i = 0; i < ARRAY_SIZE(qemu64_masks); i++) {
             e = cpuid_get(t, qemu64_masks[i].function, 0,

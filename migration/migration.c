@@ -1,0 +1,898 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Migration state machine: migrate, the live_migration thread, cancel. */
+#include "qemu/osdep.h"
+#include "migration/migration.h"
+#include "migration/options.h"
+#include "migration/blocker.h"
+#include "migration/savevm.h"
+#include "migration/ram.h"
+#include "migration/vmstate.h"
+#include "system/runstate.h"
+#include "hw/core/cpu.h"
+#include "qapi/qapi-commands-migration.h"
+#include "qapi/qapi-events-migration.h"
+
+/*
+ * Outgoing sequence (the live_migration thread):
+ *
+ *   main: migrate ──> status setup, thread started
+ *   thread: connect (sockets) ─ header ─ setup sections ─> active
+ *           loop: pending < threshold ? switchover : iterate, rate limit
+ *   switchover: main thread stops the VM (finish-migrate)
+ *           [pause-before-switchover: pre-switchover, wait migrate-continue]
+ *           device ─ END/FULL sections, EOF, vmdesc ─> completed
+ *   main (cleanup BH): join; completed -> postmigrate,
+ *           failed/cancelled -> the VM runs again if it ran before.
+ */
+
+static MigrationState *current_migration;
+static MigrationIncomingState *current_incoming;
+
+/* See migration.h: the single process-wide outgoing state. */
+MigrationState *migrate_get_current(void)
+{
+    return current_migration;
+}
+
+MigrationIncomingState *migration_incoming_get_current(void)
+{
+    return current_incoming;
+}
+
+static int64_t now_ms(void)
+{
+    return g_get_monotonic_time() / 1000;
+}
+
+/* ---- events, always emitted from the main thread, in order ---- */
+
+typedef struct PendingEvent {
+    bool pass;
+    int64_t value;
+} PendingEvent;
+
+static GMutex event_lock;
+static GQueue event_queue = G_QUEUE_INIT;
+static bool event_flush_scheduled;
+
+static gboolean event_flush(gpointer opaque)
+{
+    for (;;) {
+        PendingEvent *ev;
+
+        g_mutex_lock(&event_lock);
+        ev = g_queue_pop_head(&event_queue);
+        if (!ev) {
+            event_flush_scheduled = false;
+        }
+        g_mutex_unlock(&event_lock);
+        if (!ev) {
+            return G_SOURCE_REMOVE;
+        }
+        if (ev->pass) {
+            qapi_event_send_migration_pass(ev->value);
+        } else {
+            qapi_event_send_migration(ev->value);
+        }
+        g_free(ev);
+    }
+}
+
+static void event_queue_push(bool pass, int64_t value)
+{
+    PendingEvent *ev = g_new0(PendingEvent, 1);
+    bool in_main = g_main_context_is_owner(g_main_context_default());
+
+    ev->pass = pass;
+    ev->value = value;
+    g_mutex_lock(&event_lock);
+    g_queue_push_tail(&event_queue, ev);
+    if (!event_flush_scheduled && !in_main) {
+        event_flush_scheduled = true;
+        g_idle_add(event_flush, NULL);
+    }
+    g_mutex_unlock(&event_lock);
+    if (in_main) {
+        event_flush(NULL);
+    }
+}
+
+static void migration_pass_notify(uint64_t dirty_sync_count)
+{
+    if (migrate_events()) {
+        event_queue_push(true, dirty_sync_count);
+    }
+}
+
+void migrate_set_state(int *state, int old_state, int new_state)
+{
+    if (g_atomic_int_compare_and_exchange(state, old_state, new_state) &&
+        migrate_events()) {
+        event_queue_push(false, new_state);
+    }
+}
+
+void migrate_set_error(MigrationState *s, const Error *error)
+{
+    g_mutex_lock(&s->error_mutex);
+    if (!s->error) {
+        s->error = error_copy(error);
+    }
+    g_mutex_unlock(&s->error_mutex);
+}
+
+static void migrate_error_free(MigrationState *s)
+{
+    g_mutex_lock(&s->error_mutex);
+    error_free(s->error);
+    s->error = NULL;
+    g_mutex_unlock(&s->error_mutex);
+}
+
+bool migration_has_failed(MigrationState *s)
+{
+    int st = g_atomic_int_get(&s->status);
+
+    return st == MIGRATION_STATUS_CANCELLING ||
+           st == MIGRATION_STATUS_CANCELLED || st == MIGRATION_STATUS_FAILED;
+}
+
+/* ---- status queries ---- */
+
+static bool status_is_running(int st)
+{
+    switch (st) {
+    case MIGRATION_STATUS_SETUP:
+    case MIGRATION_STATUS_ACTIVE:
+    case MIGRATION_STATUS_POSTCOPY_DEVICE:
+    case MIGRATION_STATUS_POSTCOPY_ACTIVE:
+    case MIGRATION_STATUS_POSTCOPY_PAUSED:
+    case MIGRATION_STATUS_POSTCOPY_RECOVER_SETUP:
+    case MIGRATION_STATUS_POSTCOPY_RECOVER:
+    case MIGRATION_STATUS_PRE_SWITCHOVER:
+    case MIGRATION_STATUS_DEVICE:
+    case MIGRATION_STATUS_WAIT_UNPLUG:
+    case MIGRATION_STATUS_CANCELLING:
+    case MIGRATION_STATUS_COLO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool migration_is_running(void)
+{
+    MigrationState *s = migrate_get_current();
+
+    return s && status_is_running(g_atomic_int_get(&s->status));
+}
+
+bool migration_is_active(void)
+{
+    MigrationState *s = migrate_get_current();
+    int st = s ? g_atomic_int_get(&s->status) : MIGRATION_STATUS_NONE;
+
+    return st == MIGRATION_STATUS_ACTIVE ||
+           st == MIGRATION_STATUS_POSTCOPY_ACTIVE;
+}
+
+bool migration_in_progress(void)
+{
+    MigrationIncomingState *mis = migration_incoming_get_current();
+    int st = mis ? g_atomic_int_get(&mis->status) : MIGRATION_STATUS_NONE;
+
+    return migration_is_running() || st == MIGRATION_STATUS_SETUP ||
+           st == MIGRATION_STATUS_ACTIVE;
+}
+
+/* -only-migratable is parsed before the migration object exists. */
+static bool only_migratable;
+
+void migration_set_only_migratable(bool on)
+{
+    only_migratable = on;
+}
+
+bool migration_only_migratable(void)
+{
+    return only_migratable;
+}
+
+/* ---- rate limiting ---- */
+
+static uint64_t migration_transferred_bytes(MigrationState *s)
+{
+    uint64_t extra = __atomic_load_n(&s->rate_limit_extra, __ATOMIC_RELAXED);
+
+    return (s->to_dst_file ? qemu_file_transferred(s->to_dst_file) : 0) +
+           extra;
+}
+
+bool migration_rate_exceeded(QEMUFile *f)
+{
+    MigrationState *s = migrate_get_current();
+    uint64_t used;
+
+    if (migration_has_failed(s)) {
+        return true;
+    }
+    if (!s->rate_limit_max) {
+        return false;
+    }
+    used = qemu_file_transferred(f) + s->rate_limit_extra -
+           s->rate_limit_start_bytes;
+    return used >= s->rate_limit_max;
+}
+
+void migration_rate_account(uint64_t len)
+{
+    __atomic_add_fetch(&migrate_get_current()->rate_limit_extra, len,
+                       __ATOMIC_RELAXED);
+}
+
+uint64_t migration_rate_get(void)
+{
+    return migrate_get_current()->rate_limit_max * 1000 /
+           MIGRATION_BUFFER_DELAY_MS;
+}
+
+static void migration_rate_reset(MigrationState *s)
+{
+    s->rate_limit_start_bytes = migration_transferred_bytes(s);
+}
+
+/* ---- running work in the main thread, from the migration thread ---- */
+
+typedef struct MainCall {
+    void (*fn)(MigrationState *s);
+    MigrationState *s;
+    GMutex lock;
+    GCond cond;
+    bool done;
+} MainCall;
+
+static gboolean main_call_run(gpointer opaque)
+{
+    MainCall *c = opaque;
+
+    c->fn(c->s);
+    g_mutex_lock(&c->lock);
+    c->done = true;
+    g_cond_signal(&c->cond);
+    g_mutex_unlock(&c->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* vm_stop()/vm_start() are main-thread only: ask and wait. */
+static void run_in_main_thread(MigrationState *s, void (*fn)(MigrationState *))
+{
+    MainCall c = { .fn = fn, .s = s };
+
+    g_mutex_init(&c.lock);
+    g_cond_init(&c.cond);
+    g_idle_add_full(G_PRIORITY_HIGH, main_call_run, &c, NULL);
+    g_mutex_lock(&c.lock);
+    while (!c.done) {
+        g_cond_wait(&c.cond, &c.lock);
+    }
+    g_mutex_unlock(&c.lock);
+    g_mutex_clear(&c.lock);
+    g_cond_clear(&c.cond);
+}
+
+static void stop_vm_for_switchover(MigrationState *s)
+{
+    s->downtime_start = now_ms();
+    s->vm_old_state = runstate_get();
+    s->vm_was_running = runstate_is_running();
+    global_state_store();
+    vm_stop(RUN_STATE_FINISH_MIGRATE);
+}
+
+/* ---- the outgoing thread ---- */
+
+static void migration_update_counters(MigrationState *s, int64_t now)
+{
+    uint64_t bytes = migration_transferred_bytes(s);
+    uint64_t transferred = bytes - s->iteration_initial_bytes;
+    int64_t spent = now - s->iteration_start_time;
+    uint64_t switchover_bw = migrate_avail_switchover_bandwidth();
+    double bw_per_ms;
+    RAMStats rs;
+
+    if (spent < MIGRATION_BUFFER_DELAY_MS) {
+        return;
+    }
+    ram_stats_get(&rs);
+    bw_per_ms = (double)transferred / spent;
+    if (switchover_bw) {
+        bw_per_ms = (double)switchover_bw / 1000;
+    }
+    s->threshold_size = bw_per_ms * migrate_downtime_limit();
+    s->mbps = ((double)transferred * 8.0 / ((double)spent / 1000.0)) / 1e6;
+    s->pages_per_second = (rs.normal + rs.duplicate -
+                           s->iteration_initial_pages) * 1000 / spent;
+    if (rs.dirty_pages_rate && transferred > 10000 && bw_per_ms > 0) {
+        s->expected_downtime = rs.remaining / bw_per_ms;
+    }
+    s->iteration_start_time = now;
+    s->iteration_initial_bytes = bytes;
+    s->iteration_initial_pages = rs.normal + rs.duplicate;
+    migration_rate_reset(s);
+}
+
+/* Sleep out the rest of the window once its byte budget is spent. */
+static void migration_rate_limit(MigrationState *s)
+{
+    int64_t now = now_ms();
+    int64_t window_end = s->iteration_start_time + MIGRATION_BUFFER_DELAY_MS;
+
+    if (now < window_end && migration_rate_exceeded(s->to_dst_file) &&
+        !migration_has_failed(s)) {
+        g_usleep((window_end - now) * 1000);
+        now = now_ms();
+    }
+    if (now >= window_end) {
+        migration_update_counters(s, now);
+    }
+}
+
+static void migration_fail(MigrationState *s, Error *err)
+{
+    int st = g_atomic_int_get(&s->status);
+
+    if (err) {
+        migrate_set_error(s, err);
+        error_free(err);
+    }
+    if (st != MIGRATION_STATUS_CANCELLING) {
+        migrate_set_state(&s->status, st, MIGRATION_STATUS_FAILED);
+    }
+}
+
+static bool migration_wait_continue(MigrationState *s)
+{
+    migrate_set_state(&s->status, MIGRATION_STATUS_ACTIVE,
+                      MIGRATION_STATUS_PRE_SWITCHOVER);
+    g_mutex_lock(&s->pause_lock);
+    while (!s->pause_released) {
+        g_cond_wait(&s->pause_cond, &s->pause_lock);
+    }
+    s->pause_released = false;
+    g_mutex_unlock(&s->pause_lock);
+    migrate_set_state(&s->status, MIGRATION_STATUS_PRE_SWITCHOVER,
+                      MIGRATION_STATUS_DEVICE);
+    return g_atomic_int_get(&s->status) == MIGRATION_STATUS_DEVICE;
+}
+
+static bool migration_completion(MigrationState *s)
+{
+    Error *err = NULL;
+    int ret;
+
+    run_in_main_thread(s, stop_vm_for_switchover);
+    if (migrate_pause_before_switchover()) {
+        if (!migration_wait_continue(s)) {
+            return false;
+        }
+    } else {
+        migrate_set_state(&s->status, MIGRATION_STATUS_ACTIVE,
+                          MIGRATION_STATUS_DEVICE);
+        if (g_atomic_int_get(&s->status) != MIGRATION_STATUS_DEVICE) {
+            return false;
+        }
+    }
+    bql_lock();
+    ret = qemu_savevm_state_complete_precopy_with_err(s->to_dst_file, &err);
+    bql_unlock();
+    if (ret >= 0) {
+        ret = qemu_fflush(s->to_dst_file);
+    }
+    if (ret < 0) {
+        if (!err) {
+            error_setg_errno(&err, -ret, "Failed to send the final state");
+        }
+        migration_fail(s, err);
+        return false;
+    }
+    s->downtime = now_ms() - s->downtime_start;
+    s->total_time = now_ms() - s->start_time;
+    migrate_set_state(&s->status, MIGRATION_STATUS_DEVICE,
+                      MIGRATION_STATUS_COMPLETED);
+    return true;
+}
+
+static gboolean migration_cleanup_bh(gpointer opaque);
+
+static void migration_iterate(MigrationState *s)
+{
+    for (;;) {
+        uint64_t must = 0, can = 0, pending;
+        int r;
+
+        if (g_atomic_int_get(&s->status) != MIGRATION_STATUS_ACTIVE) {
+            return;
+        }
+        qemu_savevm_state_pending_estimate(&must, &can);
+        pending = must + can;
+        if (pending < s->threshold_size) {
+            qemu_savevm_state_pending_exact(&must, &can);
+            pending = must + can;
+        }
+        if (!pending || pending < s->threshold_size) {
+            migration_completion(s);
+            return;
+        }
+        r = qemu_savevm_state_iterate(s->to_dst_file);
+        if (r < 0 || qemu_file_get_error(s->to_dst_file)) {
+            Error *err = NULL;
+            int e = r < 0 ? r : qemu_file_get_error(s->to_dst_file);
+
+            error_setg_errno(&err, -e, "Failed to send migration data");
+            migration_fail(s, err);
+            return;
+        }
+        migration_rate_limit(s);
+    }
+}
+
+static gpointer migration_thread(gpointer opaque)
+{
+    MigrationState *s = opaque;
+    Error *err = NULL;
+
+    if (!s->to_dst_file) {
+        int fd = migration_channel_connect(s->addr, &err);
+
+        if (fd < 0) {
+            migration_fail(s, err);
+            goto out;
+        }
+        s->to_dst_file = qemu_file_new_output_fd(fd);
+        if (migration_has_failed(s)) {
+            /* cancelled while connecting: wake nobody, just stop */
+            qemu_file_shutdown(s->to_dst_file);
+            goto out;
+        }
+    }
+    qemu_savevm_state_header(s->to_dst_file);
+    bql_lock();
+    if (qemu_savevm_state_setup(s->to_dst_file, &err) < 0) {
+        bql_unlock();
+        migration_fail(s, err);
+        goto out;
+    }
+    bql_unlock();
+    s->setup_time = now_ms() - s->start_time;
+    s->iteration_start_time = now_ms();
+    s->iteration_initial_bytes = migration_transferred_bytes(s);
+    migration_rate_reset(s);
+    migrate_set_state(&s->status, MIGRATION_STATUS_SETUP,
+                      MIGRATION_STATUS_ACTIVE);
+    migration_iterate(s);
+out:
+    g_idle_add(migration_cleanup_bh, s);
+    return NULL;
+}
+
+static void restart_vm_after_failure(MigrationState *s)
+{
+    if (!runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+        return;                 /* the switchover never stopped it */
+    }
+    if (s->vm_was_running) {
+        vm_start();
+    } else {
+        runstate_set(s->vm_old_state);
+    }
+}
+
+static gboolean migration_cleanup_bh(gpointer opaque)
+{
+    MigrationState *s = opaque;
+    int st;
+
+    if (s->thread) {
+        g_thread_join(s->thread);
+        s->thread = NULL;
+    }
+    bql_lock();
+    qemu_savevm_state_cleanup();
+    bql_unlock();
+    if (s->to_dst_file) {
+        QEMUFile *f = s->to_dst_file;
+
+        s->to_dst_file = NULL;
+        qemu_fclose(f);
+    }
+    st = g_atomic_int_get(&s->status);
+    if (st == MIGRATION_STATUS_CANCELLING) {
+        migrate_set_state(&s->status, st, MIGRATION_STATUS_CANCELLED);
+        st = MIGRATION_STATUS_CANCELLED;
+    }
+    if (st == MIGRATION_STATUS_COMPLETED) {
+        runstate_set(RUN_STATE_POSTMIGRATE);
+    } else {
+        if (st == MIGRATION_STATUS_FAILED) {
+            g_mutex_lock(&s->error_mutex);
+            if (s->error) {
+                error_report("%s", error_get_pretty(s->error));
+            }
+            g_mutex_unlock(&s->error_mutex);
+        }
+        restart_vm_after_failure(s);
+    }
+    s->rate_limit_max = 0;
+    s->thread_created = false;
+    return G_SOURCE_REMOVE;
+}
+
+/* ---- QMP: migrate ---- */
+
+static bool migration_is_blocked(Error **errp)
+{
+    const Error *blocker;
+
+    if (qemu_savevm_state_blocked(errp)) {
+        return true;
+    }
+    blocker = migration_blocker_first(migrate_mode());
+    if (blocker) {
+        error_propagate(errp, error_copy(blocker));
+        return true;
+    }
+    return false;
+}
+
+static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
+{
+    const StrOrNull *creds = s->parameters.tls_creds;
+
+    if (resume) {
+        error_setg(errp, "Cannot resume if there is no paused migration");
+        return false;
+    }
+    if (migration_is_running()) {
+        error_setg(errp, "There's a migration process in progress");
+        return false;
+    }
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        error_setg(errp, "Guest is waiting for an incoming migration");
+        return false;
+    }
+    if (runstate_check(RUN_STATE_POSTMIGRATE)) {
+        error_setg(errp, "Can't migrate the vm that was paused due to "
+                   "previous migration");
+        return false;
+    }
+    if (migration_is_blocked(errp)) {
+        return false;
+    }
+    if (migrate_mode() != MIG_MODE_NORMAL) {
+        error_setg(errp, "Migration mode '%s' is not supported by Ferry yet",
+                   MigMode_str(migrate_mode()));
+        return false;
+    }
+    if (creds && creds->type == QTYPE_QSTRING && creds->u.s[0]) {
+        error_setg(errp, "No TLS credentials with id '%s'", creds->u.s);
+        return false;
+    }
+    return migrate_caps_supported(s->capabilities, errp);
+}
+
+static bool channels_pick_main(MigrationChannelList *channels,
+                               MigrationChannel **main_ch, Error **errp)
+{
+    MigrationChannel *seen[MIGRATION_CHANNEL_TYPE__MAX] = { NULL };
+
+    for (MigrationChannelList *c = channels; c; c = c->next) {
+        MigrationChannelType t = c->value->channel_type;
+
+        if (seen[t]) {
+            error_setg(errp, "Channel list has more than one %s entry",
+                       MigrationChannelType_str(t));
+            return false;
+        }
+        seen[t] = c->value;
+    }
+    if (seen[MIGRATION_CHANNEL_TYPE_CPR]) {
+        error_setg(errp, "Migration mode '%s' takes no cpr channel",
+                   MigMode_str(migrate_mode()));
+        return false;
+    }
+    if (!seen[MIGRATION_CHANNEL_TYPE_MAIN]) {
+        error_setg(errp, "Channel list has no main entry");
+        return false;
+    }
+    *main_ch = seen[MIGRATION_CHANNEL_TYPE_MAIN];
+    return true;
+}
+
+static void migrate_init(MigrationState *s)
+{
+    migrate_error_free(s);
+    ram_stats_reset();
+    s->start_time = now_ms();
+    s->setup_time = s->total_time = s->downtime = 0;
+    s->expected_downtime = migrate_downtime_limit();
+    s->mbps = 0;
+    s->pages_per_second = 0;
+    s->threshold_size = 0;
+    s->rate_limit_extra = 0;
+    s->rate_limit_start_bytes = 0;
+    s->iteration_initial_pages = 0;
+    s->pause_released = false;
+    s->vm_was_running = false;
+    s->vm_old_state = runstate_get();
+    s->rate_limit_max = migrate_max_bandwidth() * MIGRATION_BUFFER_DELAY_MS /
+                        1000;
+    g_atomic_int_set(&s->status, MIGRATION_STATUS_NONE);
+    migrate_set_state(&s->status, MIGRATION_STATUS_NONE,
+                      MIGRATION_STATUS_SETUP);
+}
+
+void qmp_migrate(const char *uri, MigrationChannelList *channels,
+                 bool has_resume, bool resume, Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    g_autoptr(MigrationChannel) parsed = NULL;
+    MigrationChannel *ch = NULL;
+    Error *err = NULL;
+    bool has_channels = channels != NULL;
+    int fd = -1;
+
+    if (uri && has_channels) {
+        error_setg(errp, "'uri' and 'channels' arguments are mutually "
+                   "exclusive; exactly one of the two should be present in "
+                   "'migrate' qmp command ");
+        return;
+    }
+    if (has_channels) {
+        if (!channels_pick_main(channels, &ch, errp)) {
+            return;
+        }
+    } else if (uri) {
+        if (!migrate_uri_parse(uri, &parsed, errp)) {
+            return;
+        }
+        ch = parsed;
+    } else {
+        error_setg(errp, "neither 'uri' or 'channels' argument are "
+                   "specified in 'migrate' qmp command ");
+        return;
+    }
+    if (!migrate_prepare(s, has_resume && resume, errp)) {
+        return;
+    }
+    if (s->addr) {
+        qapi_free_MigrationAddress(s->addr);
+    }
+    s->addr = migration_address_clone(ch->addr);
+    migrate_init(s);
+
+    /* fd:, exec: and file: resolve now (monitor fds belong to this
+     * command's monitor); sockets connect in the thread. */
+    if (ch->addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
+        ch->addr->u.socket.type == SOCKET_ADDRESS_TYPE_FD) {
+        fd = migration_channel_connect(ch->addr, &err);
+        if (fd < 0) {
+            migrate_set_error(s, err);
+            migrate_set_state(&s->status, MIGRATION_STATUS_SETUP,
+                              MIGRATION_STATUS_FAILED);
+            error_propagate(errp, err);
+            return;
+        }
+        s->to_dst_file = qemu_file_new_output_fd(fd);
+    }
+    s->thread_created = true;
+    s->thread = g_thread_new("live_migration", migration_thread, s);
+}
+
+void qmp_migrate_cancel(Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    int old;
+
+    do {
+        old = g_atomic_int_get(&s->status);
+        if (!status_is_running(old)) {
+            return;
+        }
+        if (old == MIGRATION_STATUS_CANCELLING) {
+            break;
+        }
+        migrate_set_state(&s->status, old, MIGRATION_STATUS_CANCELLING);
+    } while (g_atomic_int_get(&s->status) != MIGRATION_STATUS_CANCELLING);
+
+    /* wake a pre-switchover pause and any blocked write */
+    g_mutex_lock(&s->pause_lock);
+    s->pause_released = true;
+    g_cond_signal(&s->pause_cond);
+    g_mutex_unlock(&s->pause_lock);
+    if (s->to_dst_file) {
+        qemu_file_shutdown(s->to_dst_file);
+    }
+}
+
+void qmp_migrate_continue(MigrationStatus state, Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    int st = g_atomic_int_get(&s->status);
+
+    if (st != (int)state) {
+        error_setg(errp, "Migration not in expected state: %s",
+                   MigrationStatus_str(st));
+        return;
+    }
+    g_mutex_lock(&s->pause_lock);
+    s->pause_released = true;
+    g_cond_signal(&s->pause_cond);
+    g_mutex_unlock(&s->pause_lock);
+}
+
+/* ---- QMP: query-migrate ---- */
+
+static void fill_ram_info(MigrationState *s, MigrationInfo *info, int st)
+{
+    MigrationStats *r = g_new0(MigrationStats, 1);
+    RAMStats rs;
+
+    ram_stats_get(&rs);
+    r->transferred = migration_transferred_bytes(s);
+    if (st == MIGRATION_STATUS_COMPLETED || !s->to_dst_file) {
+        r->transferred = rs.transferred;
+    }
+    r->total = rs.total ? rs.total : ram_bytes_total();
+    r->duplicate = rs.duplicate;
+    r->normal = rs.normal;
+    r->normal_bytes = rs.normal_bytes;
+    r->mbps = s->mbps;
+    r->dirty_sync_count = rs.dirty_sync_count;
+    r->page_size = rs.page_size ? rs.page_size : 4096;
+    r->multifd_bytes = rs.multifd_bytes;
+    r->pages_per_second = s->pages_per_second;
+    r->precopy_bytes = rs.precopy_bytes;
+    r->downtime_bytes = rs.downtime_bytes;
+    if (st != MIGRATION_STATUS_COMPLETED) {
+        r->remaining = rs.remaining;
+        r->dirty_pages_rate = rs.dirty_pages_rate;
+    }
+    info->ram = r;
+}
+
+static void fill_source_info(MigrationState *s, MigrationInfo *info)
+{
+    int st = g_atomic_int_get(&s->status);
+    Error *blocked = NULL;
+
+    info->blocked_reasons = migration_blocker_reasons(migrate_mode(), NULL);
+    if (qemu_savevm_state_blocked(&blocked)) {
+        strList *e = g_new0(strList, 1);
+
+        e->value = g_strdup(error_get_pretty(blocked));
+        e->next = info->blocked_reasons;
+        info->blocked_reasons = e;
+        error_free(blocked);
+    }
+    if (st == MIGRATION_STATUS_NONE) {
+        return;
+    }
+    info->has_status = true;
+    info->status = st;
+    switch (st) {
+    case MIGRATION_STATUS_SETUP:
+    case MIGRATION_STATUS_FAILED:
+    case MIGRATION_STATUS_CANCELLED:
+        break;
+    default:
+        info->has_setup_time = true;
+        info->setup_time = s->setup_time;
+        info->has_total_time = true;
+        info->total_time = st == MIGRATION_STATUS_COMPLETED ?
+            s->total_time : now_ms() - s->start_time;
+        if (st == MIGRATION_STATUS_COMPLETED) {
+            info->has_downtime = true;
+            info->downtime = s->downtime;
+        } else {
+            info->has_expected_downtime = true;
+            info->expected_downtime = s->expected_downtime;
+        }
+        fill_ram_info(s, info, st);
+        break;
+    }
+}
+
+static void fill_destination_info(MigrationIncomingState *mis,
+                                  MigrationInfo *info)
+{
+    int st = g_atomic_int_get(&mis->status);
+
+    if (st == MIGRATION_STATUS_NONE) {
+        return;
+    }
+    info->has_status = true;
+    info->status = st;
+    if (mis->socket_address) {
+        SocketAddressList **tail = &info->socket_address;
+
+        for (SocketAddressList *l = mis->socket_address; l; l = l->next) {
+            SocketAddressList *e = g_new0(SocketAddressList, 1);
+            MigrationAddress tmp = { .transport =
+                                     MIGRATION_ADDRESS_TYPE_SOCKET };
+            MigrationAddress *copy;
+
+            tmp.u.socket = *l->value;
+            copy = migration_address_clone(&tmp);
+            e->value = g_new0(SocketAddress, 1);
+            *e->value = copy->u.socket;
+            g_free(copy);
+            *tail = e;
+            tail = &e->next;
+        }
+    }
+    g_mutex_lock(&mis->error_mutex);
+    if (mis->error) {
+        info->error_desc = g_strdup(error_get_pretty(mis->error));
+    }
+    g_mutex_unlock(&mis->error_mutex);
+}
+
+MigrationInfo *qmp_query_migrate(Error **errp)
+{
+    MigrationState *s = migrate_get_current();
+    MigrationInfo *info = g_new0(MigrationInfo, 1);
+
+    fill_destination_info(migration_incoming_get_current(), info);
+    fill_source_info(s, info);
+    if (!info->error_desc) {
+        g_mutex_lock(&s->error_mutex);
+        if (s->error) {
+            info->error_desc = g_strdup(error_get_pretty(s->error));
+        }
+        g_mutex_unlock(&s->error_mutex);
+    }
+    return info;
+}
+
+/* ---- life cycle ---- */
+
+void migration_object_init(void)
+{
+    MigrationState *s = g_new0(MigrationState, 1);
+    MigrationIncomingState *mis = g_new0(MigrationIncomingState, 1);
+
+    g_mutex_init(&s->error_mutex);
+    g_mutex_init(&s->pause_lock);
+    g_cond_init(&s->pause_cond);
+    migrate_params_init(&s->parameters);
+    s->store_global_state = true;
+    s->send_configuration = true;
+    s->send_section_footer = true;
+    s->send_switchover_start = true;
+    s->status = MIGRATION_STATUS_NONE;
+    g_mutex_init(&mis->error_mutex);
+    mis->listen_fd = -1;
+    mis->status = MIGRATION_STATUS_NONE;
+    mis->exit_on_error = true;
+    current_migration = s;
+    current_incoming = mis;
+    register_global_state();
+    ram_mig_init();
+    ram_set_sync_notifier(migration_pass_notify);
+}
+
+void migration_shutdown(void)
+{
+    MigrationState *s = migrate_get_current();
+
+    if (!s) {
+        return;
+    }
+    qmp_migrate_cancel(NULL);
+    /* the thread may wait for the main thread (vm_stop): keep serving */
+    while (s->thread_created) {
+        g_main_context_iteration(NULL, FALSE);
+        g_usleep(1000);
+    }
+    migration_incoming_shutdown();
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The RAM iterator: the "ram" section (instance 0, version 4), sent
+ * iteratively during pre-copy.  Guest RAM comes from the RAM block list
+ * (include/system/memory.h); dirty pages come from the accelerator's dirty
+ * log (AccelOps dirty_log_start/sync/stop), one bit per target page.
+ *
+ * Threads: the save handlers run in the outgoing migration thread; the
+ * load handlers in whatever thread reads the incoming stream.  The stats
+ * getters may be called from any thread (the monitor) at any time.
+ */
+#ifndef MIGRATION_RAM_H
+#define MIGRATION_RAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Stream flags, in the low bits of each record's be64 (QEMU's values). */
+#define RAM_SAVE_FLAG_FULL           0x001   /* obsolete */
+#define RAM_SAVE_FLAG_ZERO           0x002
+#define RAM_SAVE_FLAG_MEM_SIZE       0x004
+#define RAM_SAVE_FLAG_PAGE           0x008
+#define RAM_SAVE_FLAG_EOS            0x010
+#define RAM_SAVE_FLAG_CONTINUE       0x020
+#define RAM_SAVE_FLAG_XBZRLE         0x040
+#define RAM_SAVE_FLAG_HOOK           0x080   /* RDMA only */
+#define RAM_SAVE_FLAG_COMPRESS_PAGE  0x100   /* removed in QEMU 9.1 */
+#define RAM_SAVE_FLAG_MULTIFD_FLUSH  0x200
+
+#define RAM_SECTION_VERSION 4
+
+/*
+ * Counters for query-migrate's "ram" member (MigrationStats).  Bytes are
+ * stream bytes written by the RAM iterator (page headers included).
+ * A snapshot: ram_stats_get() fills it atomically per member.
+ */
+typedef struct RAMStats {
+    uint64_t transferred;        /* bytes of RAM data sent (all phases) */
+    uint64_t duplicate;          /* zero pages sent as ZERO records */
+    uint64_t normal;             /* pages sent whole (PAGE records) */
+    uint64_t normal_bytes;       /* normal * page size */
+    uint64_t dirty_sync_count;   /* bitmap syncs so far (1 after setup) */
+    uint64_t dirty_pages_rate;   /* pages dirtied per second, last period */
+    uint64_t precopy_bytes;      /* bytes sent while the guest ran */
+    uint64_t downtime_bytes;     /* bytes sent after it stopped */
+    uint64_t remaining;          /* dirty bytes not yet sent */
+    uint64_t multifd_bytes;      /* bytes sent over multifd channels */
+    uint64_t total;              /* ram_bytes_total() */
+    uint64_t page_size;          /* TARGET_PAGE_SIZE */
+    uint64_t pages_per_second;   /* pages sent per second, last iteration */
+} RAMStats;
+
+/*
+ * Register the "ram" section (register_savevm_live).  Call once at
+ * start-up; the RAM block list itself is read when a migration starts.
+ */
+void ram_mig_init(void);
+
+/* Bytes of guest RAM that migration carries (every migratable block). */
+uint64_t ram_bytes_total(void);
+
+/* Current counters (zeroed when a migration's setup starts). */
+void ram_stats_get(RAMStats *stats);
+/* Zero the counters (the core may call it when a new migration starts). */
+void ram_stats_reset(void);
+
+/*
+ * Pre-copy convergence data for the core's auto-converge: bytes dirtied
+ * and bytes sent between the last two bitmap syncs.
+ */
+void ram_dirty_period_get(uint64_t *bytes_dirtied, uint64_t *bytes_sent);
+
+/*
+ * Called by ram.c at every dirty-bitmap sync with the new
+ * dirty_sync_count, so the core can emit MIGRATION_PASS.  NULL (default):
+ * no callback.
+ */
+typedef void RAMSyncNotifier(uint64_t dirty_sync_count);
+void ram_set_sync_notifier(RAMSyncNotifier *fn);
+
+#endif
