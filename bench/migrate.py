@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""bench/migrate: live migration, Ferry against Debian's qemu-system-x86_64.
+
+Both emulators run the same in-tree guest (longmode.elf, Multiboot) on
+-M microvm under KVM (-cpu host,-arch-capabilities) and migrate over a
+unix socket with the same parameters (max-bandwidth effectively unlimited,
+downtime-limit 300 ms, QEMU's default).  Cases:
+  a) idle:  1 GiB, the guest rewrites a 1 MiB region
+  b) busy:  1 GiB, the guest rewrites 64 MiB continuously
+  c) zero:  8 GiB, mostly zero, 1 MiB rewritten
+For each: total time, downtime, setup time and throughput (bytes on the
+wire / total time), medians of --runs, and Ferry/QEMU ratios (goal: <= 0.5
+for downtime and total time).  The unix-socket copy limit of this machine
+is measured first, for scale.
+
+Usage: bench/migrate.py FERRY_BINARY GUEST_DIR [--runs N] [--qemu PATH]
+"""
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+CASES = [('idle 1 GiB', '1024', 'dirty=2'),
+         ('busy 1 GiB, 64 MiB dirtied', '1024', 'dirty=65'),
+         ('8 GiB mostly zero', '8192', 'dirty=2')]
+UNLIMITED = 100 << 30          # bytes/s: the link, not the limit, decides
+
+
+def socket_copy_limit(total=2 << 30, chunk=4 << 20):
+    """Bytes/s one thread pair moves through a unix socketpair."""
+    a, b = socket.socketpair()
+    buf = bytearray(chunk)
+
+    def reader():
+        view = memoryview(bytearray(chunk))
+        got = 0
+        while got < total:
+            n = b.recv_into(view)
+            if not n:
+                break
+            got += n
+
+    t = threading.Thread(target=reader)
+    t0 = time.monotonic()
+    t.start()
+    sent = 0
+    while sent < total:
+        a.sendall(buf)
+        sent += chunk
+    t.join()
+    dt = time.monotonic() - t0
+    a.close()
+    b.close()
+    return total / dt
+
+
+class Qmp:
+    def __init__(self, path, proc):
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError('%s did not start' % path)
+                time.sleep(0.02)
+        self.f = self.sock.makefile('rb')
+        self.f.readline()
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **args):
+        msg = {'execute': name}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            r = json.loads(self.f.readline())
+            if 'event' not in r:
+                if 'error' in r:
+                    raise RuntimeError('%s: %s' % (name, r['error']['desc']))
+                return r['return']
+
+
+def launch(binary, mem, append, guest, tmp, name, extra=()):
+    qmp = os.path.join(tmp, name + '.qmp')
+    con = os.path.join(tmp, name + '.con')
+    argv = [binary, '-M', 'microvm', '-accel', 'kvm',
+            '-cpu', 'host,-arch-capabilities', '-m', mem, '-smp', '1',
+            '-nodefaults', '-display', 'none', '-kernel', guest,
+            '-append', append, '-serial', 'file:' + con,
+            '-qmp', 'unix:%s,server=on,wait=off' % qmp] + list(extra)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    return proc, Qmp(qmp, proc), con
+
+
+def wait_console(path, text, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(path) as f:
+                data = f.read()
+            if text in data:
+                return data
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError('no %r on %s' % (text, path))
+
+
+def migrate_once(binary, mem, append, guest):
+    with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
+        src, sq, scon = launch(binary, mem, append, guest, tmp, 'src')
+        mig = os.path.join(tmp, 'mig.sock')
+        dst, dq, dcon = launch(binary, mem, append, guest, tmp, 'dst',
+                               ['-incoming', 'unix:' + mig])
+        try:
+            wait_console(scon, 'pass 2 ')
+            sq.cmd('migrate-set-parameters', **{'max-bandwidth': UNLIMITED})
+            sq.cmd('migrate', uri='unix:' + mig)
+            while True:
+                info = sq.cmd('query-migrate')
+                if info.get('status') in ('completed', 'failed', 'cancelled'):
+                    break
+                time.sleep(0.02)
+            if info['status'] != 'completed':
+                raise RuntimeError('%s: migration %s: %s' % (
+                    binary, info['status'], info.get('error-desc')))
+            # the guest goes on at the destination (which printed nothing
+            # before), its self-check intact
+            after = wait_console(dcon, 'pass', 20)
+            if 'FAIL' in after:
+                raise RuntimeError('%s: guest failed after migration' % binary)
+            total = info['total-time'] / 1000.0
+            return (info['total-time'], info['downtime'], info['setup-time'],
+                    info['ram']['transferred'] / total if total else 0)
+        finally:
+            for p in (src, dst):
+                p.kill()
+                p.wait()
+
+
+def main():
+    args = sys.argv[1:]
+    runs, qemu = 3, '/usr/bin/qemu-system-x86_64'
+    if '--runs' in args:
+        i = args.index('--runs')
+        runs = int(args[i + 1])
+        del args[i:i + 2]
+    if '--qemu' in args:
+        i = args.index('--qemu')
+        qemu = args[i + 1]
+        del args[i:i + 2]
+    ferry = args[0] if args else 'build/ferry-system-x86_64'
+    guest = os.path.join(args[1] if len(args) > 1 else 'build/tests/guest',
+                         'longmode.elf')
+    try:
+        os.close(os.open('/dev/kvm', os.O_RDWR))
+    except OSError as e:
+        print('bench/migrate: skipped: /dev/kvm is not usable: %s'
+              % e.strerror)
+        return 0
+    if not os.access(qemu, os.X_OK):
+        print('bench/migrate: %s not found (scripts/install-deps.sh --bench)'
+              % qemu)
+        return 1
+    limit = socket_copy_limit()
+    print('bench/migrate: unix socket copy limit %.0f MiB/s; %d runs each, '
+          'medians' % (limit / (1 << 20), runs))
+    for name, mem, append in CASES:
+        res = {}
+        for emu, binary in (('ferry', ferry), ('qemu', qemu)):
+            samples = [migrate_once(binary, mem, append, guest)
+                       for _ in range(runs)]
+            res[emu] = [statistics.median(s[i] for s in samples)
+                        for i in range(4)]
+            print('%-28s %-5s total %6.0f ms  downtime %5.0f ms  setup %4.0f ms'
+                  '  throughput %6.0f MiB/s' % (name, emu, res[emu][0],
+                                                res[emu][1], res[emu][2],
+                                                res[emu][3] / (1 << 20)),
+                  flush=True)
+        f, q = res['ferry'], res['qemu']
+        ratio = lambda a, b: a / b if b else float('nan')
+        print('%-28s ratio total %.2f  downtime %.2f  throughput %.2f '
+              '(ferry/qemu; goal <= 0.5 for total and downtime)'
+              % (name, ratio(f[0], q[0]), ratio(f[1], q[1]),
+                 ratio(f[3], q[3])), flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
