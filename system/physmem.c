@@ -60,6 +60,36 @@ static bool ram_block_check_new(const char *idstr, uint64_t size,
     return true;
 }
 
+#define HUGE_PAGE_SIZE (2ULL << 20)
+
+/*
+ * Anonymous RAM, 2 MiB aligned and eligible for transparent huge pages
+ * (as QEMU does): fewer TLB misses for the guest, and reading memory the
+ * guest never touched (migration's zero-page scan) maps the huge zero page
+ * once per 2 MiB instead of faulting in every 4 KiB page.
+ */
+static void *ram_mmap_anonymous(uint64_t size)
+{
+    uint64_t total = size + HUGE_PAGE_SIZE;
+    uint8_t *raw, *aligned;
+
+    raw = mmap(NULL, total, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) {
+        return MAP_FAILED;
+    }
+    aligned = (uint8_t *)(((uintptr_t)raw + HUGE_PAGE_SIZE - 1) &
+                          ~(uintptr_t)(HUGE_PAGE_SIZE - 1));
+    if (aligned > raw) {
+        munmap(raw, aligned - raw);
+    }
+    if (raw + total > aligned + size) {
+        munmap(aligned + size, raw + total - (aligned + size));
+    }
+    madvise(aligned, size, MADV_HUGEPAGE);      /* best effort */
+    return aligned;
+}
+
 RAMBlock *ram_block_alloc(const char *idstr, uint64_t size, Error **errp)
 {
     void *host;
@@ -68,8 +98,7 @@ RAMBlock *ram_block_alloc(const char *idstr, uint64_t size, Error **errp)
         return NULL;
     }
     size = page_align(size);
-    host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    host = ram_mmap_anonymous(size);
     if (host == MAP_FAILED) {
         error_setg_errno(errp, errno, "cannot allocate %" PRIu64
                          " bytes of guest RAM for '%s'", size, idstr);
