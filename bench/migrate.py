@@ -26,6 +26,8 @@ import tempfile
 import threading
 import time
 
+import benchlib
+
 CASES = [('idle 1 GiB', '1024', 'dirty=2'),
          ('busy 1 GiB, 64 MiB dirtied', '1024', 'dirty=65'),
          ('8 GiB mostly zero', '8192', 'dirty=2')]
@@ -150,29 +152,11 @@ def migrate_once(binary, mem, append, guest):
 
 
 def main():
-    args = sys.argv[1:]
-    runs, qemu = 3, '/usr/bin/qemu-system-x86_64'
-    if '--runs' in args:
-        i = args.index('--runs')
-        runs = int(args[i + 1])
-        del args[i:i + 2]
-    if '--qemu' in args:
-        i = args.index('--qemu')
-        qemu = args[i + 1]
-        del args[i:i + 2]
-    ferry = args[0] if args else 'build/ferry-system-x86_64'
-    guest = os.path.join(args[1] if len(args) > 1 else 'build/tests/guest',
-                         'longmode.elf')
-    try:
-        os.close(os.open('/dev/kvm', os.O_RDWR))
-    except OSError as e:
-        print('bench/migrate: skipped: /dev/kvm is not usable: %s'
-              % e.strerror)
-        return 0
-    if not os.access(qemu, os.X_OK):
-        print('bench/migrate: %s not found (scripts/install-deps.sh --bench)'
-              % qemu)
-        return 1
+    ns = benchlib.parse_args('bench/migrate', 3)
+    if ns.exit_code is not None:
+        return ns.exit_code
+    ferry, qemu, runs = ns.ferry, ns.qemu, ns.runs
+    guest = os.path.join(ns.guest_dir, 'longmode.elf')
     limit = socket_copy_limit()
     print('bench/migrate: unix socket copy limit %.0f MiB/s; %d runs each, '
           'medians' % (limit / (1 << 20), runs))

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+import benchlib
+
 COMMON = ['-M', 'microvm', '-accel', 'kvm', '-cpu', 'host,-arch-capabilities',
           '-m', '256', '-smp', '1', '-nodefaults', '-display', 'none',
           '-serial', 'stdio']
@@ -64,29 +66,11 @@ def measure(name, argv, runs, stop_after_done):
 
 
 def main():
-    args = sys.argv[1:]
-    runs, qemu = 10, '/usr/bin/qemu-system-x86_64'
-    if '--runs' in args:
-        i = args.index('--runs')
-        runs = int(args[i + 1])
-        del args[i:i + 2]
-    if '--qemu' in args:
-        i = args.index('--qemu')
-        qemu = args[i + 1]
-        del args[i:i + 2]
-    ferry = args[0] if args else 'build/ferry-system-x86_64'
-    guest = os.path.join(args[1] if len(args) > 1 else 'build/tests/guest',
-                         'realmode.bin')
-    try:
-        os.close(os.open('/dev/kvm', os.O_RDWR))
-    except OSError as e:
-        print('bench/startup: skipped: /dev/kvm is not usable: %s'
-              % e.strerror)
-        return 0
-    if not os.access(qemu, os.X_OK):
-        print('bench/startup: %s not found (scripts/install-deps.sh --bench '
-              'installs Debian\'s qemu-system-x86)' % qemu)
-        return 1
+    ns = benchlib.parse_args('bench/startup', 10)
+    if ns.exit_code is not None:
+        return ns.exit_code
+    ferry, qemu, runs = ns.ferry, ns.qemu, ns.runs
+    guest = os.path.join(ns.guest_dir, 'realmode.bin')
     print('bench/startup: %d runs each, guest %s, medians' % (runs, guest))
     f = measure('ferry', [ferry] + COMMON + ['-bios', guest], runs, False)
     q = measure('qemu', [qemu] + COMMON + ['-bios', guest, '-device',
