@@ -69,6 +69,27 @@ static void chr_write_backoff(unsigned *delay_us)
     }
 }
 
+int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len)
+{
+    Chardev *s = be->chr;
+    int ret;
+
+    if (!s || len < 0) {
+        errno = EIO;
+        return -1;
+    }
+    do {
+        ret = s->cls->chr_write(s, buf, len);
+    } while (ret < 0 && errno == EINTR);
+    if (ret > 0) {
+        qemu_chr_write_log(s, buf, ret);
+    } else if (ret == 0 && len > 0) {
+        errno = EAGAIN;
+        ret = -1;
+    }
+    return ret;
+}
+
 int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
 {
     Chardev *s = be->chr;

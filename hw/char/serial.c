@@ -66,6 +66,11 @@ struct SerialState {
     uint32_t rx_head, rx_count;
     CharBackend chr;
     guint accept_source;        /* pending accept-input idle, or 0 */
+    /* A byte the chardev could not take yet (a slow reader): the
+     * transmitter stays busy (THRE clear) until it goes out. */
+    bool tx_pending;
+    uint8_t tx_byte;
+    guint tx_retry_source;      /* main-loop retry timer, or 0 */
 };
 
 static void serial_set_irq(SerialState *s, int level)
@@ -188,17 +193,64 @@ static void serial_set_msr(SerialState *s, uint8_t lines)
     s->msr = lines | (old & UART_MSR_ANY_DELTA) | delta;
 }
 
+static void serial_tx_done(SerialState *s)
+{
+    s->tx_pending = false;
+    s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
+    s->thr_ipending = true;
+}
+
+/* Try to hand the pending byte to the chardev; true once it is gone. */
+static bool serial_tx_try(SerialState *s)
+{
+    int ret = qemu_chr_fe_write(&s->chr, &s->tx_byte, 1);
+
+    if (ret < 0 && errno == EAGAIN) {
+        return false;
+    }
+    /* sent, or a gone peer lost it, as on a real line */
+    serial_tx_done(s);
+    return true;
+}
+
+/* Main loop: retry the byte a slow reader did not take. */
+static gboolean serial_tx_retry(gpointer opaque)
+{
+    SerialState *s = opaque;
+    gboolean again;
+
+    bql_lock();
+    again = s->tx_pending && !serial_tx_try(s);
+    if (!again) {
+        s->tx_retry_source = 0;
+        serial_update_irq(s);
+    }
+    bql_unlock();
+    return again ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
 static void serial_xmit(SerialState *s, uint8_t ch)
 {
     if (s->mcr & UART_MCR_LOOP) {
         serial_rx_push(s, ch);
-    } else if (s->chr.chr) {
-        /* A gone peer loses the byte, as on a real line. */
-        qemu_chr_fe_write_all(&s->chr, &ch, 1);
+        serial_tx_done(s);
+        return;
     }
-    /* Sent at once: the transmitter is empty again. */
-    s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
-    s->thr_ipending = true;
+    if (!s->chr.chr) {
+        serial_tx_done(s);
+        return;
+    }
+    if (s->tx_pending) {
+        /* the guest ignored THRE: the older byte is overwritten */
+        s->tx_byte = ch;
+        return;
+    }
+    s->tx_byte = ch;
+    s->tx_pending = true;
+    /* Never wait here: this runs in a vCPU thread holding the BQL. */
+    if (!serial_tx_try(s) && !s->tx_retry_source) {
+        s->tx_retry_source = g_timeout_add(1, serial_tx_retry, s);
+    }
 }
 
 static void serial_write_fcr(SerialState *s, uint8_t val)
@@ -378,6 +430,7 @@ void serial_reset(void *opaque)
     s->scr = 0;
     s->fcr = 0;
     s->thr_ipending = false;
+    s->tx_pending = false;      /* a retry timer finds nothing to send */
     s->rx_head = 0;
     s->rx_count = 0;
     serial_update_irq(s);
@@ -526,6 +579,9 @@ void serial_isa_free(SerialState *s)
     vmstate_unregister(&vmstate_serial, s);
     if (s->accept_source) {
         g_source_remove(s->accept_source);
+    }
+    if (s->tx_retry_source) {
+        g_source_remove(s->tx_retry_source);
     }
     qemu_chr_fe_deinit(&s->chr, false);
     g_free(s);

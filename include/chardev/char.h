@@ -123,6 +123,13 @@ void qemu_chr_fe_set_handlers(CharBackend *b, IOCanReadHandler *fd_can_read,
                               IOReadHandler *fd_read, IOEventHandler *fd_event,
                               void *opaque);
 void qemu_chr_fe_deinit(CharBackend *b, bool del);
+/*
+ * Write what the peer takes now, without waiting: bytes written, or -1
+ * with errno EAGAIN (try again later) or another errno (no peer: the
+ * bytes are lost, as on a real line).  For device models, which must not
+ * block a vCPU thread (with the BQL held) on a slow reader.
+ */
+int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len);
 /* Write it all (waits for a slow peer); returns len, or -1 if disconnected. */
 int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
 int qemu_chr_fe_get_msgfds(CharBackend *be, int *fds, int num);
