@@ -2,6 +2,7 @@
 /* The incoming side: -incoming, migrate-incoming and the loading thread. */
 #include "qemu/osdep.h"
 #include "migration/migration.h"
+#include "migration/multifd.h"
 #include "migration/options.h"
 #include "migration/savevm.h"
 #include "system/runstate.h"
@@ -116,6 +117,7 @@ static gboolean incoming_finish_bh(gpointer opaque)
         g_thread_join(mis->thread);
         mis->thread = NULL;
     }
+    multifd_recv_cleanup();     /* every page is in: the channels can go */
     qemu_fclose(mis->from_src_file);
     mis->from_src_file = NULL;
     if (load->ret < 0) {
@@ -225,6 +227,12 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
                    "specified in 'migrate-incoming' qmp command ");
         return;
     }
+    if (migrate_multifd()) {
+        if (!multifd_transport_ok(ch->addr, errp)) {
+            return;
+        }
+        multifd_recv_setup();
+    }
     mis->exit_on_error = has_exit_on_error ? exit_on_error : true;
     g_mutex_lock(&mis->error_mutex);
     error_free(mis->error);
@@ -235,6 +243,7 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
     if (!migration_channel_listen(ch->addr, mis, incoming_fd_ready, mis,
                                   errp)) {
         g_atomic_int_set(&mis->status, MIGRATION_STATUS_NONE);
+        multifd_recv_cleanup();
         return;
     }
     mis->started = true;
@@ -248,6 +257,7 @@ void migration_incoming_shutdown(void)
         return;
     }
     migration_channel_listen_cleanup(mis);
+    multifd_recv_shutdown();
     if (mis->thread) {
         qemu_file_shutdown(mis->from_src_file);
         g_thread_join(mis->thread);
@@ -260,4 +270,5 @@ void migration_incoming_shutdown(void)
         qemu_fclose(mis->from_src_file);
         mis->from_src_file = NULL;
     }
+    multifd_recv_cleanup();
 }

@@ -3,6 +3,8 @@
 #include "qemu/osdep.h"
 #include <sys/socket.h>
 #include "migration/migration.h"
+#include "migration/multifd.h"
+#include "migration/options.h"
 #include "monitor/monitor.h"
 #include "monitor/fds.h"
 #include "qemu/option.h"
@@ -342,6 +344,85 @@ typedef struct ListenState {
     void *opaque;
 } ListenState;
 
+/*
+ * multifd: the listener stays open until the main channel and every
+ * multifd channel have connected.  Each connection is told apart by its
+ * first four bytes (QEMU's rule): "QEVM" for the main stream,
+ * MULTIFD_MAGIC for a channel, which goes to its receiver thread at once.
+ * The load starts (cb) when all are there.  Main thread only.
+ */
+typedef struct PeekConn {
+    int fd;
+    guint watch;
+} PeekConn;
+
+static GSList *peek_conns;
+static int peek_main_fd = -1;
+static MigrationIncomingFdCb *peek_cb;
+static void *peek_opaque;
+
+static void peek_maybe_start(MigrationIncomingState *mis)
+{
+    int fd = peek_main_fd;
+
+    if (fd < 0 || !multifd_recv_all_channels_created()) {
+        return;
+    }
+    peek_main_fd = -1;
+    if (mis->listen_watch) {
+        g_source_remove(mis->listen_watch);
+        mis->listen_watch = 0;
+    }
+    if (mis->listen_fd >= 0) {
+        close(mis->listen_fd);
+        mis->listen_fd = -1;
+    }
+    peek_cb(fd, peek_opaque);
+}
+
+static gboolean peek_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    PeekConn *pc = opaque;
+    uint8_t b[4];
+    ssize_t n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+    uint32_t magic;
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n > 0 && n < 4 && !(cond & (G_IO_HUP | G_IO_ERR))) {
+        g_usleep(1000);             /* the rest of the magic is on its way */
+        return G_SOURCE_CONTINUE;
+    }
+    peek_conns = g_slist_remove(peek_conns, pc);
+    g_free(pc);
+    magic = n == 4 ? ((uint32_t)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3])
+                   : 0;
+    if (magic == 0x5145564d && peek_main_fd < 0) {          /* "QEVM" */
+        qemu_set_block(fd);
+        peek_main_fd = fd;
+    } else if (magic == MULTIFD_MAGIC) {
+        qemu_set_block(fd);
+        multifd_recv_new_channel(fd);
+    } else {
+        warn_report("migration: dropped an incoming connection that is "
+                    "neither a migration stream nor a multifd channel");
+        close(fd);
+    }
+    peek_maybe_start(migration_incoming_get_current());
+    return G_SOURCE_REMOVE;
+}
+
+static void peek_add(int conn)
+{
+    PeekConn *pc = g_new0(PeekConn, 1);
+
+    pc->fd = conn;
+    pc->watch = g_unix_fd_add(conn, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                              peek_ready, pc);
+    peek_conns = g_slist_prepend(peek_conns, pc);
+}
+
 static gboolean listen_accept(gint fd, GIOCondition cond, gpointer opaque)
 {
     ListenState *ls = opaque;
@@ -350,6 +431,12 @@ static gboolean listen_accept(gint fd, GIOCondition cond, gpointer opaque)
 
     if (conn < 0) {
         return G_SOURCE_CONTINUE;   /* EAGAIN: spurious wakeup */
+    }
+    if (multifd_recv_active()) {
+        peek_cb = ls->cb;
+        peek_opaque = ls->opaque;
+        peek_add(conn);
+        return G_SOURCE_CONTINUE;
     }
     qemu_set_block(conn);
     /* one main channel: stop listening (QEMU closes the listener too) */
@@ -381,17 +468,19 @@ static bool socket_listen(SocketAddress *sa, MigrationIncomingState *mis,
                           Error **errp)
 {
     ListenState *ls;
+    /* the main channel, plus the multifd ones */
+    int backlog = 1 + (multifd_recv_active() ? migrate_multifd_channels() : 0);
     int fd;
 
     switch (sa->type) {
     case SOCKET_ADDRESS_TYPE_UNIX:
-        fd = unix_listen(sa->u.q_unix.path, 1, errp);
+        fd = unix_listen(sa->u.q_unix.path, backlog, errp);
         break;
     case SOCKET_ADDRESS_TYPE_INET: {
         InetSocketAddress *in = &sa->u.inet;
 
         fd = inet_listen(in->host, in->port, in->has_ipv4 && in->ipv4,
-                         in->has_ipv6 && in->ipv6, 1, errp);
+                         in->has_ipv6 && in->ipv6, backlog, errp);
         break;
     }
     case SOCKET_ADDRESS_TYPE_FD: {
@@ -464,6 +553,18 @@ bool migration_channel_listen(MigrationAddress *addr,
 
 void migration_channel_listen_cleanup(MigrationIncomingState *mis)
 {
+    while (peek_conns) {
+        PeekConn *pc = peek_conns->data;
+
+        g_source_remove(pc->watch);
+        close(pc->fd);
+        peek_conns = g_slist_delete_link(peek_conns, peek_conns);
+        g_free(pc);
+    }
+    if (peek_main_fd >= 0) {
+        close(peek_main_fd);
+        peek_main_fd = -1;
+    }
     if (mis->listen_watch) {
         g_source_remove(mis->listen_watch);
         mis->listen_watch = 0;

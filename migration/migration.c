@@ -6,6 +6,7 @@
 #include "migration/blocker.h"
 #include "migration/savevm.h"
 #include "migration/ram.h"
+#include "migration/multifd.h"
 #include "migration/vmstate.h"
 #include "system/runstate.h"
 #include "hw/core/cpu.h"
@@ -371,6 +372,7 @@ static bool migration_completion(MigrationState *s)
     int ret;
 
     run_in_main_thread(s, stop_vm_for_switchover);
+    cpu_throttle_stop();                /* the vCPUs are stopped anyway */
     if (migrate_pause_before_switchover()) {
         if (!migration_wait_continue(s)) {
             return false;
@@ -455,6 +457,10 @@ static gpointer migration_thread(gpointer opaque)
             goto out;
         }
     }
+    if (migrate_multifd() && !multifd_send_setup(s->addr, &err)) {
+        migration_fail(s, err);
+        goto out;
+    }
     qemu_savevm_state_header(s->to_dst_file);
     bql_lock();
     if (qemu_savevm_state_setup(s->to_dst_file, &err) < 0) {
@@ -496,6 +502,12 @@ static gboolean migration_cleanup_bh(gpointer opaque)
         g_thread_join(s->thread);
         s->thread = NULL;
     }
+    st = g_atomic_int_get(&s->status);
+    if (st != MIGRATION_STATUS_COMPLETED) {
+        multifd_send_shutdown();        /* a sender may block on a write */
+    }
+    multifd_send_cleanup();
+    cpu_throttle_stop();
     bql_lock();
     qemu_savevm_state_cleanup();
     bql_unlock();
@@ -612,6 +624,7 @@ static void migrate_init(MigrationState *s)
 {
     migrate_error_free(s);
     ram_stats_reset();
+    ram_throttle_reset();
     s->start_time = now_ms();
     s->setup_time = s->total_time = s->downtime = 0;
     s->expected_downtime = migrate_downtime_limit();
@@ -664,6 +677,9 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     if (!migrate_prepare(s, has_resume && resume, errp)) {
         return;
     }
+    if (migrate_multifd() && !multifd_transport_ok(ch->addr, errp)) {
+        return;
+    }
     if (s->addr) {
         qapi_free_MigrationAddress(s->addr);
     }
@@ -712,6 +728,7 @@ void qmp_migrate_cancel(Error **errp)
     if (s->to_dst_file) {
         qemu_file_shutdown(s->to_dst_file);
     }
+    multifd_send_shutdown();
 }
 
 void qmp_migrate_continue(MigrationStatus state, Error **errp)
@@ -798,6 +815,10 @@ static void fill_source_info(MigrationState *s, MigrationInfo *info)
             info->expected_downtime = s->expected_downtime;
         }
         fill_ram_info(s, info, st);
+        if (cpu_throttle_active()) {
+            info->has_cpu_throttle_percentage = true;
+            info->cpu_throttle_percentage = cpu_throttle_get_percentage();
+        }
         break;
     }
 }
@@ -879,6 +900,8 @@ void migration_object_init(void)
     register_global_state();
     ram_mig_init();
     ram_set_sync_notifier(migration_pass_notify);
+    ram_set_period_notifier(ram_throttle_period);
+    ram_set_multifd_ops(&multifd_ram_ops);
 }
 
 void migration_shutdown(void)

@@ -173,12 +173,32 @@ void ram_set_sync_notifier(RAMSyncNotifier *fn)
     sync_notifier = fn;
 }
 
+static RAMPeriodNotifier *period_notifier;
+
+void ram_set_period_notifier(RAMPeriodNotifier *fn)
+{
+    period_notifier = fn;
+}
+
+/* Once per dirty-rate period: tell the core (auto-converge). */
+static void ram_period_end(RAMState *rs)
+{
+    uint64_t sent = ram_stat_get(&ram_counters.transferred);
+    uint64_t xfer = sent - rs->throttle_bytes_prev;
+
+    rs->throttle_bytes_prev = sent;
+    if (period_notifier && !rs->last_stage) {
+        period_notifier(rs->period_dirtied * TARGET_PAGE_SIZE, xfer);
+    }
+}
+
 static void update_dirty_rate(RAMState *rs, uint64_t added)
 {
     int64_t now = ram_clock_ms();
 
     rs->period_dirtied += added;
     if (now - rs->period_start_ms >= 1000) {
+        ram_period_end(rs);
         ram_stat_set(&ram_counters.dirty_pages_rate,
                      rs->period_dirtied * 1000 /
                      (uint64_t)(now - rs->period_start_ms));

@@ -55,6 +55,8 @@ typedef struct RAMState {
     /* pages-per-second measurement */
     int64_t pps_start_ms;
     uint64_t pps_start_pages;
+    /* bytes sent at the start of the dirty-rate period (auto-converge) */
+    uint64_t throttle_bytes_prev;
 } RAMState;
 
 /* ram.c: the counters, updated with relaxed atomics */
@@ -74,6 +76,16 @@ static inline uint64_t ram_stat_get(const uint64_t *field)
 /* Whether a block migrates (every RAM block, today). */
 bool ram_block_is_migratable(const RAMBlock *rb);
 int64_t ram_clock_ms(void);
+/* Bytes a multifd channel sent, with the pages of the packet (any
+ * thread): counted as transferred, multifd and pre-copy/downtime bytes. */
+void ram_multifd_account(uint64_t bytes, uint32_t normal, uint32_t zero);
+/* The ops set with ram_set_multifd_ops(), or NULL. */
+extern const RAMMultifdOps *ram_multifd;
+/* Whether this migration sends its pages over multifd channels. */
+static inline bool ram_multifd_active(void)
+{
+    return ram_multifd && ram_multifd->active();
+}
 
 /* ram-dirty.c */
 bool ram_state_init_bitmaps(RAMState *rs, Error **errp);

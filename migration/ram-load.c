@@ -133,7 +133,9 @@ static int ram_load_record(QEMUFile *f, uint64_t offset, int flags)
         qemu_get_buffer(f, host, TARGET_PAGE_SIZE);
         return 0;
     case RAM_SAVE_FLAG_MULTIFD_FLUSH:
-        return 0;     /* pages arrive in the main stream: nothing to wait for */
+        /* every page of the round is in RAM before the next one (without
+         * multifd the pages came in the main stream: nothing to wait for) */
+        return ram_multifd ? ram_multifd->recv_sync() : 0;
     default:
         error_report("Unknown combination of migration flags: 0x%x", flags);
         return -EINVAL;

@@ -25,13 +25,20 @@ static uint64_t ram_rate_window_bytes(RAMState *rs)
     return MAX(bw / (1000 / RATE_WINDOW_MS), 1);
 }
 
+/* Bytes sent so far: the main stream plus the multifd channels. */
+static uint64_t ram_bytes_out(QEMUFile *f)
+{
+    return qemu_file_transferred(f) +
+           ram_stat_get(&ram_counters.multifd_bytes);
+}
+
 static void ram_rate_window_maybe_reset(RAMState *rs, QEMUFile *f)
 {
     int64_t now = ram_clock_ms();
 
     if (now - rs->rate_start_ms >= RATE_WINDOW_MS) {
         rs->rate_start_ms = now;
-        rs->rate_start_bytes = qemu_file_transferred(f);
+        rs->rate_start_bytes = ram_bytes_out(f);
     }
 }
 
@@ -43,7 +50,7 @@ static bool ram_rate_exceeded(RAMState *rs, QEMUFile *f)
         return false;
     }
     ram_rate_window_maybe_reset(rs, f);
-    return qemu_file_transferred(f) - rs->rate_start_bytes >= limit;
+    return ram_bytes_out(f) - rs->rate_start_bytes >= limit;
 }
 
 /* If this window's budget is spent, sleep until the next window. */
@@ -93,31 +100,67 @@ static bool ram_detect_zero(void)
     return migrate_zero_page_detection() != ZERO_PAGE_DETECTION_NONE;
 }
 
-static void ram_save_page(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
-                          uint64_t page)
+/*
+ * Send one page: in the main stream, or queued for a multifd channel
+ * (whose thread detects zero pages, unless zero-page-detection is
+ * "legacy": then this thread does, and zero pages stay in the main
+ * stream, as QEMU does).  0 or -EIO.
+ */
+static int ram_save_page(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
+                         uint64_t page)
 {
     uint64_t offset = page << TARGET_PAGE_BITS;
     const uint8_t *p = bs->rb->host + offset;
     uint64_t bytes;
+    bool multifd = ram_multifd_active();
+    bool detect = multifd ? migrate_zero_page_detection() ==
+                            ZERO_PAGE_DETECTION_LEGACY : ram_detect_zero();
 
-    if (ram_detect_zero() && buffer_is_zero(p, TARGET_PAGE_SIZE)) {
+    if (detect && buffer_is_zero(p, TARGET_PAGE_SIZE)) {
         bytes = save_page_header(rs, f, bs->rb, offset | RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         ram_stat_add(&ram_counters.duplicate, 1);
         ram_account(rs, bytes + 1);
-        return;
+        return 0;
+    }
+    if (multifd) {
+        return ram_multifd->queue_page(bs->rb, offset) ? 0 : -EIO;
     }
     bytes = save_page_header(rs, f, bs->rb, offset | RAM_SAVE_FLAG_PAGE);
     qemu_put_buffer(f, p, TARGET_PAGE_SIZE);
     ram_stat_add(&ram_counters.normal, 1);
     ram_account(rs, bytes + TARGET_PAGE_SIZE);
+    return 0;
 }
 
-/* Send the next dirty page after the scan position; false if none. */
-static bool ram_find_and_save_page(RAMState *rs, QEMUFile *f)
+/*
+ * multifd: send what is queued, SYNC every channel and put MULTIFD_FLUSH
+ * in the main stream.  Done at the end of every round of the scan, so a
+ * page sent again in the next round reaches the destination's RAM after
+ * the copy of this round (QEMU's per-round flush).  0 or -errno.
+ */
+static int ram_multifd_flush(RAMState *rs, QEMUFile *f)
+{
+    int ret;
+
+    if (!ram_multifd_active()) {
+        return 0;
+    }
+    ret = ram_multifd->flush_and_sync(f);
+    if (ret < 0) {
+        rs->error = ret;
+        return ret;
+    }
+    ram_account(rs, 8);
+    return 0;
+}
+
+/* Send the next dirty page after the scan position: 1 if one was sent,
+ * 0 if none is dirty, or -errno. */
+static int ram_find_and_save_page(RAMState *rs, QEMUFile *f)
 {
     if (!rs->dirty_pages) {
-        return false;
+        return 0;
     }
     /* dirty_pages > 0, so some block has a bit set: at most one wrap. */
     for (size_t visited = 0; visited <= rs->nr_blocks; visited++) {
@@ -125,21 +168,33 @@ static bool ram_find_and_save_page(RAMState *rs, QEMUFile *f)
         uint64_t page;
 
         if (rs->cur_block >= rs->nr_blocks) {
+            int ret = ram_multifd_flush(rs, f);     /* a round ends */
+
+            if (ret < 0) {
+                return ret;
+            }
             rs->cur_block = 0;
             rs->cur_page = 0;
+            rs->last_sent_block = NULL;
         }
         bs = &rs->blocks[rs->cur_block];
         page = ram_bitmap_find_next(bs, rs->cur_page);
         if (page < bs->pages) {
+            int ret;
+
             ram_bitmap_test_and_clear(rs, bs, page);
-            ram_save_page(rs, f, bs, page);
+            ret = ram_save_page(rs, f, bs, page);
+            if (ret < 0) {
+                rs->error = ret;
+                return ret;
+            }
             rs->cur_page = page + 1;
-            return true;
+            return 1;
         }
         rs->cur_block++;
         rs->cur_page = 0;
     }
-    return false;
+    return 0;
 }
 
 static void ram_update_pages_per_second(RAMState *rs)
@@ -172,7 +227,7 @@ int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
     memset(rs, 0, sizeof(*rs));
     ram_stats_reset();
     rs->rate_start_ms = rs->pps_start_ms = ram_clock_ms();
-    rs->rate_start_bytes = qemu_file_transferred(f);
+    rs->rate_start_bytes = ram_bytes_out(f);
     if (!ram_state_init_bitmaps(rs, errp)) {
         ram_save_cleanup(rs);
         return -EINVAL;
@@ -203,6 +258,10 @@ int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         bytes += 1 + len + 8;
     }
     ram_account(rs, bytes);
+    if (ram_multifd_flush(rs, f) < 0) {
+        error_setg(errp, "multifd synchronization failed");
+        return rs->error;
+    }
     ram_put_eos(rs, f);
     return qemu_file_get_error(f);
 }
@@ -220,7 +279,12 @@ int ram_save_iterate(QEMUFile *f, void *opaque)
     ram_rate_wait(rs, f);
     rs->last_sent_block = NULL;
     for (unsigned i = 1; !ram_rate_exceeded(rs, f); i++) {
-        if (!ram_find_and_save_page(rs, f)) {
+        int r = ram_find_and_save_page(rs, f);
+
+        if (r < 0) {
+            return r;
+        }
+        if (!r) {
             done = 1;
             break;
         }
@@ -247,16 +311,26 @@ int ram_save_complete(QEMUFile *f, void *opaque)
     if (rs->error) {
         return rs->error;
     }
-    rs->last_stage = true;
+    __atomic_store_n(&rs->last_stage, true, __ATOMIC_RELAXED);
     rs->last_sent_block = NULL;
     if (!migration_bitmap_sync(rs, &err)) {
         error_report_err(err);
         return -EIO;
     }
-    while (ram_find_and_save_page(rs, f)) {
-        if (qemu_file_get_error(f)) {
+    for (;;) {
+        int r = ram_find_and_save_page(rs, f);
+
+        if (r < 0) {
+            return r;
+        }
+        if (!r || qemu_file_get_error(f)) {
             break;
         }
+    }
+    /* every page is on the destination before the device state */
+    ret = ram_multifd_flush(rs, f);
+    if (ret < 0) {
+        return ret;
     }
     ram_put_eos(rs, f);
     ram_stat_set(&ram_counters.remaining, rs->dirty_pages * TARGET_PAGE_SIZE);

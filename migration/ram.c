@@ -58,6 +58,25 @@ int64_t ram_clock_ms(void)
     return g_get_monotonic_time() / 1000;
 }
 
+const RAMMultifdOps *ram_multifd;
+
+void ram_set_multifd_ops(const RAMMultifdOps *ops)
+{
+    ram_multifd = ops;
+}
+
+void ram_multifd_account(uint64_t bytes, uint32_t normal, uint32_t zero)
+{
+    bool last = __atomic_load_n(&ram_state.last_stage, __ATOMIC_RELAXED);
+
+    ram_stat_add(&ram_counters.transferred, bytes);
+    ram_stat_add(&ram_counters.multifd_bytes, bytes);
+    ram_stat_add(last ? &ram_counters.downtime_bytes
+                      : &ram_counters.precopy_bytes, bytes);
+    ram_stat_add(&ram_counters.normal, normal);
+    ram_stat_add(&ram_counters.duplicate, zero);
+}
+
 void ram_stats_get(RAMStats *stats)
 {
     stats->transferred = ram_stat_get(&ram_counters.transferred);

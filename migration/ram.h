@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "migration/qemu-file.h"
 
 /* Stream flags, in the low bits of each record's be64 (QEMU's values). */
 #define RAM_SAVE_FLAG_FULL           0x001   /* obsolete */
@@ -77,5 +78,32 @@ void ram_dirty_period_get(uint64_t *bytes_dirtied, uint64_t *bytes_sent);
  */
 typedef void RAMSyncNotifier(uint64_t dirty_sync_count);
 void ram_set_sync_notifier(RAMSyncNotifier *fn);
+
+/*
+ * Called by ram.c about once a second while pre-copy runs (not in the
+ * last stage) with the bytes the guest dirtied and the bytes sent in that
+ * period: the core's auto-converge (ram_throttle_period).  NULL: none.
+ */
+typedef void RAMPeriodNotifier(uint64_t bytes_dirtied, uint64_t bytes_sent);
+void ram_set_period_notifier(RAMPeriodNotifier *fn);
+/* auto-converge (ram-throttle.c): throttle the vCPUs when the guest
+ * dirties more than throttle-trigger-threshold % of what is sent, twice
+ * in a row; reset when a migration starts. */
+void ram_throttle_period(uint64_t bytes_dirtied, uint64_t bytes_sent);
+void ram_throttle_reset(void);
+
+/*
+ * The multifd transport of the RAM iterator, set by the core (the RAM
+ * files do not link multifd, so they can be tested alone).  With no ops,
+ * or active() false, pages go in the main stream.
+ */
+typedef struct RAMBlock RAMBlock;
+typedef struct RAMMultifdOps {
+    bool (*active)(void);                       /* source channels up */
+    bool (*queue_page)(RAMBlock *rb, uint64_t offset);
+    int (*flush_and_sync)(QEMUFile *f);         /* writes MULTIFD_FLUSH */
+    int (*recv_sync)(void);                     /* destination, at FLUSH */
+} RAMMultifdOps;
+void ram_set_multifd_ops(const RAMMultifdOps *ops);
 
 #endif

@@ -114,6 +114,103 @@ static void vcpu_handle_excp(CPUState *cpu, int excp)
     pthread_mutex_lock(&cpus_mutex);
 }
 
+/* ---- throttling (auto-converge) ---- */
+
+#define THROTTLE_TIMESLICE_NS  (10 * 1000000LL)
+#define THROTTLE_PCT_MIN       1
+#define THROTTLE_PCT_MAX       99
+
+static int throttle_percentage;         /* atomic; 0 = off */
+static GMutex throttle_lock;
+static GCond throttle_cond;
+static GThread *throttle_thread;
+
+static int64_t now_ns(void);
+
+/* With cpus_mutex held: the vCPU sleeps its throttle share, or less if
+ * it is paused or told to quit meanwhile. */
+static void vcpu_throttle_sleep(CPUState *cpu)
+{
+    int64_t until = now_ns() + cpu->throttle_sleep_ns;
+
+    cpu->throttle_sleep_ns = 0;
+    while (!cpu->stop && !cpu->quit) {
+        int64_t left = until - now_ns();
+        struct timespec ts;
+        int64_t abs_ns;
+
+        if (left <= 0) {
+            break;
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        abs_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec + left;
+        ts.tv_sec = abs_ns / 1000000000LL;
+        ts.tv_nsec = abs_ns % 1000000000LL;
+        pthread_cond_timedwait(&cpus_cond, &cpus_mutex, &ts);
+    }
+}
+
+/* Every timeslice/(1-P): ask each vCPU to sleep P/(1-P) timeslices. */
+static gpointer throttle_thread_fn(gpointer opaque)
+{
+    g_mutex_lock(&throttle_lock);
+    for (;;) {
+        int pct = g_atomic_int_get(&throttle_percentage);
+        double p = pct / 100.0;
+        int64_t sleep_ns, period_ns;
+
+        if (!pct) {
+            g_cond_wait(&throttle_cond, &throttle_lock);
+            continue;
+        }
+        sleep_ns = (int64_t)(p / (1 - p) * THROTTLE_TIMESLICE_NS);
+        period_ns = (int64_t)(THROTTLE_TIMESLICE_NS / (1 - p));
+        g_mutex_unlock(&throttle_lock);
+        pthread_mutex_lock(&cpus_mutex);
+        for (unsigned i = 0; i < ncpus; i++) {
+            if (cpus[i]->created && !cpus[i]->stop) {
+                cpus[i]->throttle_sleep_ns = sleep_ns;
+            }
+        }
+        pthread_mutex_unlock(&cpus_mutex);
+        for (unsigned i = 0; i < ncpus; i++) {
+            if (cpus[i]->created && !cpus[i]->stop) {
+                qemu_cpu_kick(cpus[i]);
+            }
+        }
+        g_mutex_lock(&throttle_lock);
+        g_cond_wait_until(&throttle_cond, &throttle_lock,
+                          g_get_monotonic_time() + period_ns / 1000);
+    }
+    return NULL;
+}
+
+void cpu_throttle_set(int percent)
+{
+    percent = MAX(MIN(percent, THROTTLE_PCT_MAX), THROTTLE_PCT_MIN);
+    g_mutex_lock(&throttle_lock);
+    g_atomic_int_set(&throttle_percentage, percent);
+    if (!throttle_thread) {
+        throttle_thread = g_thread_new("cpu-throttle", throttle_thread_fn,
+                                       NULL);
+    }
+    g_cond_broadcast(&throttle_cond);
+    g_mutex_unlock(&throttle_lock);
+}
+
+void cpu_throttle_stop(void)
+{
+    g_mutex_lock(&throttle_lock);
+    g_atomic_int_set(&throttle_percentage, 0);
+    g_cond_broadcast(&throttle_cond);
+    g_mutex_unlock(&throttle_lock);
+}
+
+int cpu_throttle_get_percentage(void)
+{
+    return g_atomic_int_get(&throttle_percentage);
+}
+
 static void *vcpu_thread_fn(void *opaque)
 {
     CPUState *cpu = opaque;
@@ -144,6 +241,10 @@ static void *vcpu_thread_fn(void *opaque)
         }
         if (parked) {
             vcpu_wait(cpu, false);
+            continue;
+        }
+        if (cpu->throttle_sleep_ns) {
+            vcpu_throttle_sleep(cpu);
             continue;
         }
         pthread_mutex_unlock(&cpus_mutex);

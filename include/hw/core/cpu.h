@@ -35,6 +35,8 @@ typedef struct CPUState {
     X86CPU *arch;                 /* architectural state (target/i386) */
     void *accel;                  /* accelerator private (KVM: fd, kvm_run) */
     unsigned nr_cores, nr_threads; /* per package / per core (-smp) */
+    /* auto-converge: sleep this long outside guest mode (cpu_throttle_*) */
+    int64_t throttle_sleep_ns;
 } CPUState;
 
 /* Return values of AccelOps.vcpu_exec. */
@@ -76,6 +78,20 @@ void cpu_reset(CPUState *cpu);
  */
 typedef void CPUFatalHandler(CPUState *cpu, int excp);
 void cpus_set_fatal_handler(CPUFatalHandler *fn);
+
+/*
+ * vCPU throttling (migration's auto-converge), QEMU's cpu-throttle: at
+ * percent P every vCPU runs for a 10 ms timeslice, then sleeps outside
+ * guest mode for P/(100-P) of it.  percent is clamped to 1..99.  Any
+ * thread.
+ */
+void cpu_throttle_set(int percent);
+void cpu_throttle_stop(void);
+int cpu_throttle_get_percentage(void);
+static inline bool cpu_throttle_active(void)
+{
+    return cpu_throttle_get_percentage() > 0;
+}
 
 /* Big QEMU lock: devices' state. */
 void bql_lock(void);
