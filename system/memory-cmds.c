@@ -58,7 +58,10 @@ static void save_memory(CPUState *cpu, int64_t addr, int64_t size,
     for (int64_t done = 0; done < size;) {
         uint64_t l = MIN((uint64_t)(size - done), sizeof(buf));
 
-        if (!read_mem(cpu, addr + done, buf, l)) {
+        /* Physical holes read as QEMU's unassigned memory does (all
+         * ones) and do not fail; a virtual page the guest's tables do
+         * not map does. */
+        if (!read_mem(cpu, addr + done, buf, l) && cpu) {
             error_setg(errp, "Invalid addr 0x%016" PRIx64 "/size %" PRId64
                        " specified", (uint64_t)addr, size);
             goto out;

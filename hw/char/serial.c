@@ -454,6 +454,7 @@ static int serial_pre_load(void *opaque)
     s->thr_ipending = -1;
     s->rx_head = 0;
     s->rx_count = 0;
+    s->tx_pending = false;
     return 0;
 }
 
@@ -480,6 +481,16 @@ static int serial_post_load(void *opaque, int version_id)
     s->irq_level = (s->iir & UART_IIR_NO_INT) ? 0 : 1;
     if (s->chr.chr && !s->accept_source) {
         s->accept_source = g_idle_add(serial_accept_input_bh, s);
+    }
+    if (s->tx_pending && s->chr.chr) {
+        /* the source's slow reader left a byte: send it from here */
+        if (!s->tx_retry_source) {
+            s->tx_retry_source = g_timeout_add(1, serial_tx_retry, s);
+        }
+    } else if (!(s->lsr & UART_LSR_THRE)) {
+        /* nothing held: the transmitter is empty, whatever lsr said */
+        s->tx_pending = false;
+        s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
     }
     return 0;
 }
@@ -526,6 +537,24 @@ static const VMStateDescription vmstate_serial_recv_fifo = {
  * The transmitter sends each byte at once, so there is no transmit FIFO,
  * shift register or timer state to carry.
  */
+/* A byte a slow console reader had not taken at switchover (THRE clear). */
+static bool serial_tx_pending_needed(void *opaque)
+{
+    return ((SerialState *)opaque)->tx_pending;
+}
+
+static const VMStateDescription vmstate_serial_tx_pending = {
+    .name = "serial/tx_pending",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = serial_tx_pending_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BOOL(tx_pending, SerialState),
+        VMSTATE_UINT8(tx_byte, SerialState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static const VMStateDescription vmstate_serial = {
     .name = "serial",
     .version_id = 3,
@@ -549,6 +578,7 @@ static const VMStateDescription vmstate_serial = {
     .subsections = (const VMStateDescription * const []) {
         &vmstate_serial_thr_ipending,
         &vmstate_serial_recv_fifo,
+        &vmstate_serial_tx_pending,
         NULL
     },
 };

@@ -311,6 +311,21 @@ class MonitorViews(GuestTestCase):
                          desc='Invalid addr 0x00007fff00000000/size 16 '
                               'specified')
 
+    def test_pmemsave_across_holes(self):
+        # QEMU's pmemsave never fails on unassigned memory: it reads as ones
+        m = self.guest('longmode.bin')
+        m.console.wait(r'^tick ')
+        path = self.tmp('low.bin')
+        self.assertOk(m.cmd('pmemsave', val=0, size=0x200000, filename=path))
+        with open(path, 'rb') as f:
+            data = f.read()
+        self.assertEqual(len(data), 0x200000)
+        self.assertEqual(set(data[0xa0000:0xe0000]), {0xff})
+        # the BIOS alias ends at 1 MiB with the image's reset vector
+        with open(guest_image('longmode.bin'), 'rb') as f:
+            bios = f.read()
+        self.assertEqual(data[0x100000 - 16:0x100000], bios[-16:])
+
     def test_query_cpus_fast_threads(self):
         m = self.guest('longmode.bin', smp=4)
         m.console.wait(r'^cpus: 4')
