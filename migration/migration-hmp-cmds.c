@@ -209,6 +209,28 @@ void hmp_info_migrate_parameters(Monitor *mon, const HMPArgs *args)
     monitor_printf(mon, "\n");
 }
 
+/* Synchronous "migrate": poll until the migration ends, then resume. */
+static gboolean hmp_migrate_status_cb(gpointer opaque)
+{
+    Monitor *mon = opaque;
+    g_autoptr(MigrationInfo) info = qmp_query_migrate(NULL);
+
+    if (info->has_status &&
+        (info->status == MIGRATION_STATUS_SETUP ||
+         info->status == MIGRATION_STATUS_ACTIVE ||
+         info->status == MIGRATION_STATUS_DEVICE ||
+         info->status == MIGRATION_STATUS_PRE_SWITCHOVER ||
+         info->status == MIGRATION_STATUS_CANCELLING ||
+         info->status == MIGRATION_STATUS_WAIT_UNPLUG)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (info->error_desc) {
+        monitor_printf(mon, "%s\n", info->error_desc);
+    }
+    monitor_resume(mon);
+    return G_SOURCE_REMOVE;
+}
+
 void hmp_migrate(Monitor *mon, const HMPArgs *args)
 {
     Error *err = NULL;
@@ -216,7 +238,20 @@ void hmp_migrate(Monitor *mon, const HMPArgs *args)
     qmp_migrate(hmp_arg_str(args, "uri"), NULL,
                 hmp_arg_flag(args, "resume"), hmp_arg_flag(args, "resume"),
                 &err);
-    hmp_handle_error(mon, err);
+    if (err) {
+        hmp_handle_error(mon, err);
+        return;
+    }
+    if (hmp_arg_flag(args, "detach")) {
+        return;
+    }
+    /* As QEMU: without -d the monitor waits until the migration ends. */
+    if (!monitor_suspend(mon)) {
+        monitor_printf(mon, "terminal does not allow synchronous "
+                       "migration, continuing detached\n");
+        return;
+    }
+    g_timeout_add(100, hmp_migrate_status_cb, mon);
 }
 
 void hmp_migrate_incoming(Monitor *mon, const HMPArgs *args)

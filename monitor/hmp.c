@@ -252,7 +252,39 @@ static void hmp_prompt(Monitor *mon)
 
 static int hmp_can_read(void *opaque)
 {
-    return 1024;
+    Monitor *mon = opaque;
+
+    return mon->suspended ? 0 : 1024;
+}
+
+bool monitor_suspend(Monitor *mon)
+{
+    if (!mon || mon->is_qmp || !mon->has_chr || mon->capture) {
+        return false;
+    }
+    mon->suspended = true;
+    return true;
+}
+
+static void hmp_read(void *opaque, const uint8_t *buf, int size);
+
+void monitor_resume(Monitor *mon)
+{
+    g_autoptr(GString) rest = NULL;
+
+    if (!mon->suspended) {
+        return;
+    }
+    mon->suspended = false;
+    if (mon->connected) {
+        hmp_prompt(mon);
+    }
+    rest = mon->pending;
+    mon->pending = NULL;
+    if (rest && rest->len) {
+        hmp_read(mon, (const uint8_t *)rest->str, rest->len);
+    }
+    qemu_chr_fe_accept_input(&mon->chr);
 }
 
 static void hmp_read(void *opaque, const uint8_t *buf, int size)
@@ -274,6 +306,12 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
             monitor_write(mon, "\r\n", 2);
             handle_hmp_command(mon, line);
             if (!mon->connected) {
+                return;
+            }
+            if (mon->suspended) {
+                /* the rest waits for monitor_resume() */
+                mon->pending = g_string_new_len((const char *)buf + i + 1,
+                                                size - i - 1);
                 return;
             }
             hmp_prompt(mon);
@@ -312,6 +350,10 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
     case CHR_EVENT_CLOSED:
         mon->connected = false;
         g_string_truncate(mon->line, 0);
+        if (mon->pending) {
+            g_string_free(mon->pending, TRUE);
+            mon->pending = NULL;
+        }
         monitor_fdsets_cleanup();
         break;
     default:

@@ -26,6 +26,9 @@ struct Monitor {
     GString *line;
     bool last_was_cr;
     bool connected;
+    /* suspended (synchronous migrate): input waits in pending */
+    bool suspended;
+    GString *pending;
 };
 
 extern GList *mon_list;        /* every monitor with a chardev, main thread */

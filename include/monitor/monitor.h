@@ -28,6 +28,14 @@ MonFdStore *monitor_fd_store(Monitor *mon);
  * to caller), or -1 if none. */
 int monitor_take_msgfd(Monitor *mon);
 
+/*
+ * Stop taking commands on an HMP monitor until monitor_resume() (QEMU's
+ * synchronous "migrate"); input typed meanwhile waits.  Fails (false) for
+ * QMP and for human-monitor-command, which cannot wait.
+ */
+bool monitor_suspend(Monitor *mon);
+void monitor_resume(Monitor *mon);
+
 /* HMP output (to the monitor, or the human-monitor-command buffer). */
 int monitor_printf(Monitor *mon, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

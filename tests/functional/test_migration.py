@@ -655,6 +655,31 @@ class Hmp(MigrationTestCase):
         self.assertRegex(out, r'Time \(ms\): \t\ttotal=\d+')
         self.wait_status(dst, 'running')
 
+    def test_migrate_waits_without_d(self):
+        # QEMU: without -d the monitor gives its prompt back only when the
+        # migration has ended
+        src = self.source(hmp='unix')
+        hmp = src.hmp()
+        self.addCleanup(hmp.close)
+        self.set_params(src, **{'max-bandwidth': 32 * MIB})
+        path = self.tmp('mig.sock')
+        dst = self.dest('unix:' + path)
+        hmp.hmp('migrate unix:' + path, timeout=60)
+        # the prompt came back: by then the migration was over
+        self.assertEqual(src.cmd_ok('query-migrate')['status'], 'completed')
+        self.wait_status(dst, 'running')
+
+    def test_migrate_through_qmp_is_detached(self):
+        src = self.source(passes=0, events=False)
+        path = self.tmp('mig.sock')
+        dst = self.dest('unix:' + path, events=False)
+        out = src.cmd_ok('human-monitor-command',
+                         {'command-line': 'migrate unix:' + path})
+        self.assertEqual(out, 'terminal does not allow synchronous migration,'
+                              ' continuing detached\r\n')
+        self.assertEqual(self.wait_migration(src)['status'], 'completed')
+        self.wait_status(dst, 'running')
+
     def test_migrate_parameters(self):
         m = self.source(passes=0, hmp='unix', events=False)
         hmp = m.hmp()
