@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The incoming side: -incoming, migrate-incoming and the loading thread. */
 #include "qemu/osdep.h"
+#include "migration/mapped-ram.h"
 #include "migration/migration.h"
 #include "migration/multifd.h"
 #include "migration/options.h"
@@ -227,11 +228,17 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
                    "specified in 'migrate-incoming' qmp command ");
         return;
     }
+    if (migrate_mapped_ram() && !mapped_ram_transport_ok(ch->addr, errp)) {
+        return;
+    }
     if (migrate_multifd()) {
         if (!multifd_transport_ok(ch->addr, errp)) {
             return;
         }
-        multifd_recv_setup();
+        /* mapped-ram reads the file with its own threads (ram-mapped.c) */
+        if (!migrate_mapped_ram()) {
+            multifd_recv_setup();
+        }
     }
     mis->exit_on_error = has_exit_on_error ? exit_on_error : true;
     g_mutex_lock(&mis->error_mutex);

@@ -6,6 +6,7 @@
 #include "migration/blocker.h"
 #include "migration/savevm.h"
 #include "migration/ram.h"
+#include "migration/mapped-ram.h"
 #include "migration/multifd.h"
 #include "migration/vmstate.h"
 #include "system/runstate.h"
@@ -677,6 +678,9 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     if (!migrate_prepare(s, has_resume && resume, errp)) {
         return;
     }
+    if (migrate_mapped_ram() && !mapped_ram_transport_ok(ch->addr, errp)) {
+        return;
+    }
     if (migrate_multifd() && !multifd_transport_ok(ch->addr, errp)) {
         return;
     }
@@ -902,6 +906,7 @@ void migration_object_init(void)
     ram_set_sync_notifier(migration_pass_notify);
     ram_set_period_notifier(ram_throttle_period);
     ram_set_multifd_ops(&multifd_ram_ops);
+    ram_set_mapped_ops(&mapped_ram_ops);
 }
 
 void migration_shutdown(void)

@@ -4,10 +4,12 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include "qemu/bufferiszero.h"
+#include "migration/mapped-ram.h"
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/multifd.h"
 #include "migration/ram-internal.h"
+#include "monitor/fds.h"
 
 /*
  * The migration thread fills one batch (pages of one RAM block) and hands
@@ -47,6 +49,7 @@ static struct {
     const MultiFDCodec *codec;
     int level;
     bool zero_detect;
+    bool mapped;                    /* mapped-ram: pwrite to a file */
     /* the batch being filled by the migration thread */
     RAMBlock *block;
     uint32_t num;
@@ -115,12 +118,38 @@ static bool send_sync_packet(SendChannel *c, Error **errp)
         .flags = MULTIFD_FLAG_SYNC,
     };
 
+    if (ms.mapped) {
+        return true;        /* a file: the sync is only with the threads */
+    }
     pkt.packet_num = __atomic_fetch_add(&ms.packet_num, 1, __ATOMIC_RELAXED);
     multifd_packet_encode(&pkt, c->pkt);
     if (!write_all(c->fd, c->pkt, MULTIFD_PACKET_LEN, errp)) {
         return false;
     }
     send_account(MULTIFD_PACKET_LEN, 0, 0);
+    return true;
+}
+
+/* mapped-ram: every page at its file offset, zero pages left out. */
+static bool send_job_mapped(SendChannel *c, Error **errp)
+{
+    uint32_t nn = 0, nz = 0;
+
+    for (uint32_t i = 0; i < c->num; i++) {
+        uint8_t *p = c->block->host + c->offset[i];
+
+        if (ms.zero_detect && buffer_is_zero(p, MULTIFD_PAGE_SIZE)) {
+            mapped_ram_clear_page(c->block, c->offset[i]);
+            nz++;
+        } else {
+            if (!mapped_ram_write_page(c->fd, c->block, c->offset[i],
+                                       errp)) {
+                return false;
+            }
+            nn++;
+        }
+    }
+    send_account((uint64_t)nn * MULTIFD_PAGE_SIZE, nn, nz);
     return true;
 }
 
@@ -136,6 +165,10 @@ static bool send_job(SendChannel *c, Error **errp)
     uint64_t zero[MULTIFD_PAGE_COUNT];
     uint32_t nn = 0, nz = 0;
     size_t data_len;
+
+    if (ms.mapped) {
+        return send_job_mapped(c, errp);
+    }
 
     for (uint32_t i = 0; i < c->num; i++) {
         uint8_t *p = c->block->host + c->offset[i];
@@ -257,9 +290,11 @@ static void channel_free(SendChannel *c)
 
 bool multifd_transport_ok(const MigrationAddress *addr, Error **errp)
 {
-    bool ok = addr->transport == MIGRATION_ADDRESS_TYPE_SOCKET &&
-              (addr->u.socket.type == SOCKET_ADDRESS_TYPE_INET ||
-               addr->u.socket.type == SOCKET_ADDRESS_TYPE_UNIX);
+    bool ok = (addr->transport == MIGRATION_ADDRESS_TYPE_SOCKET &&
+               (addr->u.socket.type == SOCKET_ADDRESS_TYPE_INET ||
+                addr->u.socket.type == SOCKET_ADDRESS_TYPE_UNIX)) ||
+              (addr->transport == MIGRATION_ADDRESS_TYPE_FILE &&
+               migrate_mapped_ram());
 
     if (!ok) {
         /* QEMU's message; file: would need mapped-ram */
@@ -271,6 +306,28 @@ bool multifd_transport_ok(const MigrationAddress *addr, Error **errp)
 bool multifd_send_active(void)
 {
     return ms.active;
+}
+
+/* mapped-ram: one more fd of the migration file (not truncated). */
+static bool mapped_channel_open(SendChannel *c, MigrationAddress *addr,
+                                Error **errp)
+{
+    const char *name = addr->u.file.filename;
+    int fd = qemu_open(name, O_WRONLY, errp);
+
+    if (fd < 0) {
+        error_prepend(errp, "multifd: cannot open channel %d: ", c->id);
+        return false;
+    }
+    /* a /dev/fdset dup is tracked by its set: keep a plain dup */
+    c->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    qemu_close(fd);
+    if (c->fd < 0) {
+        error_setg_errno(errp, errno, "multifd: cannot duplicate the fd of "
+                         "%s", name);
+        return false;
+    }
+    return true;
 }
 
 bool multifd_send_setup(MigrationAddress *addr, Error **errp)
@@ -291,6 +348,14 @@ bool multifd_send_setup(MigrationAddress *addr, Error **errp)
                migrate_multifd_zlib_level() : migrate_multifd_zstd_level();
     ms.zero_detect =
         migrate_zero_page_detection() == ZERO_PAGE_DETECTION_MULTIFD;
+    ms.mapped = migrate_mapped_ram();
+    if (ms.mapped && ms.codec) {
+        error_setg(errp, "Mapped-ram migration is incompatible with "
+                   "multifd compression");
+        g_free(ms.ch);
+        ms.ch = NULL;
+        return false;
+    }
     multifd_local_uuid(init.uuid);
     for (int i = 0; i < ms.n; i++) {
         ms.ch[i].id = i;
@@ -300,6 +365,13 @@ bool multifd_send_setup(MigrationAddress *addr, Error **errp)
     for (int i = 0; i < ms.n; i++) {
         SendChannel *c = &ms.ch[i];
 
+        if (ms.mapped) {
+            if (!mapped_channel_open(c, addr, errp)) {
+                return false;
+            }
+            c->thread = g_thread_new("mig/src/send", send_thread, c);
+            continue;
+        }
         c->fd = migration_channel_connect(addr, errp);
         if (c->fd < 0) {
             error_prepend(errp, "multifd: cannot connect channel %d: ", i);
@@ -405,6 +477,9 @@ int multifd_ram_flush_and_sync(QEMUFile *f)
     g_mutex_unlock(&ms.lock);
     if (failed) {
         return -EIO;
+    }
+    if (ms.mapped) {
+        return 0;           /* file migrations only sync with the threads */
     }
     qemu_put_be64(f, RAM_SAVE_FLAG_MULTIFD_FLUSH);
     return qemu_fflush(f);

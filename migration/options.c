@@ -40,7 +40,6 @@ static const MigrationCapability unsupported_caps[] = {
     MIGRATION_CAPABILITY_POSTCOPY_PREEMPT,
     MIGRATION_CAPABILITY_SWITCHOVER_ACK,
     MIGRATION_CAPABILITY_DIRTY_LIMIT,
-    MIGRATION_CAPABILITY_MAPPED_RAM,
 };
 
 static bool cap(MigrationCapability c)
@@ -265,6 +264,12 @@ bool migrate_caps_check(const bool *old_caps, const bool *new_caps,
         if (new_caps[MIGRATION_CAPABILITY_POSTCOPY_RAM]) {
             error_setg(errp,
                        "Mapped-ram migration is incompatible with postcopy");
+            return false;
+        }
+        if (new_caps[MIGRATION_CAPABILITY_MULTIFD] &&
+            migrate_multifd_compression() != MULTIFD_COMPRESSION_NONE) {
+            error_setg(errp, "Mapped-ram migration is incompatible with "
+                       "multifd compression");
             return false;
         }
     }

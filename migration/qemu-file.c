@@ -362,3 +362,39 @@ int qemu_fclose(QEMUFile *f)
     g_free(f);
     return ret;
 }
+
+/* ---- seeking (mapped-ram over a file) ---- */
+
+int64_t qemu_file_get_offset(QEMUFile *f)
+{
+    off_t cur;
+
+    if (f->kind != QEMU_FILE_FD) {
+        return -ENOTSUP;
+    }
+    cur = lseek(f->fd, 0, SEEK_CUR);
+    if (cur < 0) {
+        return -errno;
+    }
+    /* output: buffered bytes come after cur; input: they were read ahead */
+    return f->writable ? cur + (int64_t)(f->len - f->pos)
+                       : cur - (int64_t)(f->len - f->pos);
+}
+
+int qemu_file_set_offset(QEMUFile *f, int64_t offset)
+{
+    if (f->kind != QEMU_FILE_FD) {
+        qemu_file_set_error(f, -ENOTSUP);
+        return -ENOTSUP;
+    }
+    if (f->writable && qemu_fflush(f) < 0) {
+        return f->last_error;
+    }
+    f->pos = 0;
+    f->len = 0;
+    if (lseek(f->fd, offset, SEEK_SET) < 0) {
+        qemu_file_set_error(f, -errno);
+        return f->last_error;
+    }
+    return 0;
+}

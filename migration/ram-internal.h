@@ -87,6 +87,14 @@ static inline bool ram_multifd_active(void)
     return ram_multifd && ram_multifd->active();
 }
 
+/* The ops set with ram_set_mapped_ops(), or NULL. */
+extern const RAMMappedOps *ram_mapped;
+/* Whether this migration puts RAM at fixed offsets of a file. */
+static inline bool ram_mapped_active(void)
+{
+    return ram_mapped && ram_mapped->enabled();
+}
+
 /* ram-dirty.c */
 bool ram_state_init_bitmaps(RAMState *rs, Error **errp);
 void ram_state_free_bitmaps(RAMState *rs);

@@ -61,6 +61,14 @@ static int ram_load_block_list(QEMUFile *f, uint64_t total)
                          ": Invalid argument", id, length, rb->size);
             return -EINVAL;
         }
+        if (ram_mapped_active()) {
+            Error *err = NULL;
+
+            if (!ram_mapped->load_block(f, rb, &err)) {
+                error_report_err(err);
+                return -EINVAL;
+            }
+        }
         if (length > total) {
             error_report("RAM block list larger than its total size "
                          "(0x%" PRIx64 " bytes left, block %s has 0x%"

@@ -101,6 +101,34 @@ static bool ram_detect_zero(void)
 }
 
 /*
+ * mapped-ram: a zero page is left out of the file (its bit cleared, in
+ * case an earlier round wrote it); any other page goes to its offset, from
+ * this thread or from a multifd channel.  0 or -EIO.
+ */
+static int ram_save_page_mapped(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
+                                uint64_t offset, bool multifd, bool detect)
+{
+    Error *err = NULL;
+
+    if (detect && buffer_is_zero(bs->rb->host + offset, TARGET_PAGE_SIZE)) {
+        ram_mapped->clear_page(bs->rb, offset);
+        ram_stat_add(&ram_counters.duplicate, 1);
+        return 0;
+    }
+    if (multifd) {
+        return ram_multifd->queue_page(bs->rb, offset) ? 0 : -EIO;
+    }
+    if (!ram_mapped->write_page(qemu_file_get_fd(f), bs->rb, offset, &err)) {
+        error_report_err(err);
+        return -EIO;
+    }
+    ram_stat_add(&ram_counters.normal, 1);
+    ram_account(rs, TARGET_PAGE_SIZE);
+    ram_mapped->account(TARGET_PAGE_SIZE);
+    return 0;
+}
+
+/*
  * Send one page: in the main stream, or queued for a multifd channel
  * (whose thread detects zero pages, unless zero-page-detection is
  * "legacy": then this thread does, and zero pages stay in the main
@@ -116,6 +144,9 @@ static int ram_save_page(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
     bool detect = multifd ? migrate_zero_page_detection() ==
                             ZERO_PAGE_DETECTION_LEGACY : ram_detect_zero();
 
+    if (ram_mapped_active()) {
+        return ram_save_page_mapped(rs, f, bs, offset, multifd, detect);
+    }
     if (detect && buffer_is_zero(p, TARGET_PAGE_SIZE)) {
         bytes = save_page_header(rs, f, bs->rb, offset | RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
@@ -151,7 +182,9 @@ static int ram_multifd_flush(RAMState *rs, QEMUFile *f)
         rs->error = ret;
         return ret;
     }
-    ram_account(rs, 8);
+    if (!ram_mapped_active()) {
+        ram_account(rs, 8);         /* the MULTIFD_FLUSH record */
+    }
     return 0;
 }
 
@@ -256,6 +289,16 @@ int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         qemu_put_buffer(f, (const uint8_t *)rb->idstr, len);
         qemu_put_be64(f, rb->size);
         bytes += 1 + len + 8;
+        if (ram_mapped_active()) {
+            if (i == 0) {
+                ram_mapped->save_reset();
+            }
+            if (!ram_mapped->save_block(f, rb, errp)) {
+                ram_save_cleanup(rs);
+                return -EIO;
+            }
+            bytes += 28;           /* MappedRamHeader */
+        }
     }
     ram_account(rs, bytes);
     if (ram_multifd_flush(rs, f) < 0) {
@@ -331,6 +374,11 @@ int ram_save_complete(QEMUFile *f, void *opaque)
     ret = ram_multifd_flush(rs, f);
     if (ret < 0) {
         return ret;
+    }
+    if (ram_mapped_active() &&
+        !ram_mapped->save_bitmaps(qemu_file_get_fd(f), &err)) {
+        error_report_err(err);
+        return -EIO;
     }
     ram_put_eos(rs, f);
     ram_stat_set(&ram_counters.remaining, rs->dirty_pages * TARGET_PAGE_SIZE);

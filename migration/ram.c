@@ -65,6 +65,13 @@ void ram_set_multifd_ops(const RAMMultifdOps *ops)
     ram_multifd = ops;
 }
 
+const RAMMappedOps *ram_mapped;
+
+void ram_set_mapped_ops(const RAMMappedOps *ops)
+{
+    ram_mapped = ops;
+}
+
 void ram_multifd_account(uint64_t bytes, uint32_t normal, uint32_t zero)
 {
     bool last = __atomic_load_n(&ram_state.last_stage, __ATOMIC_RELAXED);

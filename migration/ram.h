@@ -106,4 +106,22 @@ typedef struct RAMMultifdOps {
 } RAMMultifdOps;
 void ram_set_multifd_ops(const RAMMultifdOps *ops);
 
+/*
+ * mapped-ram (ram-mapped.c), set by the core like the multifd ops, so
+ * the RAM files link without it.  With no ops, or enabled() false, RAM
+ * goes in the stream.
+ */
+typedef struct RAMMappedOps {
+    bool (*enabled)(void);                      /* the capability */
+    void (*save_reset)(void);
+    bool (*save_block)(QEMUFile *f, RAMBlock *rb, Error **errp);
+    bool (*write_page)(int fd, RAMBlock *rb, uint64_t offset, Error **errp);
+    void (*clear_page)(RAMBlock *rb, uint64_t offset);
+    bool (*save_bitmaps)(int fd, Error **errp);
+    bool (*load_block)(QEMUFile *f, RAMBlock *rb, Error **errp);
+    /* bytes written outside the stream by this thread (rate limit) */
+    void (*account)(uint64_t bytes);
+} RAMMappedOps;
+void ram_set_mapped_ops(const RAMMappedOps *ops);
+
 #endif

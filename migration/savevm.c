@@ -5,6 +5,7 @@
 #include "system/machine.h"
 #include "migration/register.h"
 #include "migration/savevm.h"
+#include "migration/migration.h"
 
 #ifndef TARGET_PAGE_SIZE
 #define TARGET_PAGE_SIZE 4096
@@ -185,7 +186,106 @@ bool qemu_savevm_state_blocked(Error **errp)
 typedef struct {
     uint32_t len;
     uint8_t *name;              /* machine type name, no NUL */
+    uint32_t caps_count;
+    MigrationCapability *capabilities;  /* the validated ones that are on */
 } SaveConfiguration;
+
+/* Capabilities the destination must have set exactly as the source. */
+static const MigrationCapability validated_caps[] = {
+    MIGRATION_CAPABILITY_X_IGNORE_SHARED,
+    MIGRATION_CAPABILITY_MAPPED_RAM,
+};
+
+static bool local_cap(MigrationCapability cap)
+{
+    MigrationState *s = migrate_get_current();
+
+    return s && s->capabilities[cap];
+}
+
+/* One capability: u8 length, then its name (no NUL). */
+static int put_capability(QEMUFile *f, void *pv, size_t size,
+                          const VMStateField *field, JSONWriter *vmdesc)
+{
+    const char *name = MigrationCapability_str(*(MigrationCapability *)pv);
+    size_t len = strlen(name);
+
+    qemu_put_byte(f, len);
+    qemu_put_buffer(f, (const uint8_t *)name, len);
+    return 0;
+}
+
+static int get_capability(QEMUFile *f, void *pv, size_t size,
+                          const VMStateField *field)
+{
+    char name[256];
+    int len = qemu_get_byte(f);
+
+    qemu_get_buffer(f, (uint8_t *)name, len);
+    name[len] = '\0';
+    if (qemu_file_get_error(f)) {
+        return qemu_file_get_error(f);
+    }
+    for (int i = 0; i < MIGRATION_CAPABILITY__MAX; i++) {
+        if (!strcmp(MigrationCapability_str(i), name)) {
+            *(MigrationCapability *)pv = i;
+            return 0;
+        }
+    }
+    error_report("Received unknown capability %s", name);
+    return -EINVAL;
+}
+
+static const VMStateInfo vmstate_info_capability = {
+    .name = "capability",
+    .get = get_capability,
+    .put = put_capability,
+};
+
+static bool configuration_caps_needed(void *opaque)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(validated_caps); i++) {
+        if (local_cap(validated_caps[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const VMStateDescription vmstate_configuration_capabilities = {
+    .name = "configuration/capabilities",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = configuration_caps_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(caps_count, SaveConfiguration),
+        VMSTATE_VARRAY_UINT32_ALLOC(capabilities, SaveConfiguration,
+                                    caps_count, 1, vmstate_info_capability,
+                                    MigrationCapability),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
+/* Each validated capability must be on here iff it was on the source. */
+static bool configuration_validate_caps(SaveConfiguration *c, Error **errp)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(validated_caps); i++) {
+        MigrationCapability cap = validated_caps[i];
+        bool source = false;
+
+        for (uint32_t k = 0; k < c->caps_count; k++) {
+            source |= c->capabilities[k] == cap;
+        }
+        if (source != local_cap(cap)) {
+            error_setg(errp, "Capability %s is %s, but received capability "
+                       "is %s", MigrationCapability_str(cap),
+                       local_cap(cap) ? "on" : "off",
+                       source ? "on" : "off");
+            return false;
+        }
+    }
+    return true;
+}
 
 static const char *local_machine_name(void)
 {
@@ -203,6 +303,14 @@ static int configuration_pre_save(void *opaque)
     g_free(c->name);
     c->len = strlen(name);
     c->name = (uint8_t *)g_strndup(name, c->len);
+    g_free(c->capabilities);
+    c->capabilities = g_new0(MigrationCapability, ARRAY_SIZE(validated_caps));
+    c->caps_count = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(validated_caps); i++) {
+        if (local_cap(validated_caps[i])) {
+            c->capabilities[c->caps_count++] = validated_caps[i];
+        }
+    }
     return 0;
 }
 
@@ -217,7 +325,7 @@ static bool configuration_post_load(void *opaque, int version_id,
                    "'%s'", (int)c->len, (char *)c->name, local);
         return false;
     }
-    return true;
+    return configuration_validate_caps(c, errp);
 }
 
 static const VMStateDescription vmstate_configuration = {
@@ -229,6 +337,10 @@ static const VMStateDescription vmstate_configuration = {
         VMSTATE_UINT32(len, SaveConfiguration),
         VMSTATE_VBUFFER_ALLOC_UINT32(name, SaveConfiguration, 0, NULL, len),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_configuration_capabilities,
+        NULL
     },
 };
 
@@ -285,6 +397,7 @@ void qemu_savevm_state_header(QEMUFile *f)
     vmstate_save_state(f, &vmstate_configuration, &conf, vmdesc);
     json_writer_end_object(vmdesc);
     g_free(conf.name);
+    g_free(conf.capabilities);
 }
 
 /* A FULL section for a non-iterable entry, described in the vmdesc. */
@@ -775,6 +888,7 @@ static int load_header(QEMUFile *f, Error **errp)
                                       vmstate_configuration.version_id,
                                       errp);
     g_free(conf.name);
+    g_free(conf.capabilities);
     return ret;
 }
 

@@ -326,13 +326,9 @@ class SaveRestore(MigrationTestCase):
         self.assertEqual(src.cmd_ok('query-status')['status'], 'running')
 
     def test_file_multifd(self):
+        # multifd to a file goes through mapped-ram, as in QEMU
         src = self.source()
-        reply = src.cmd('migrate-set-capabilities', capabilities=[
-            {'capability': 'multifd', 'state': True},
-            {'capability': 'mapped-ram', 'state': True}])
-        if 'error' in reply:
-            self.skipTest('multifd to a file needs mapped-ram: %s'
-                          % reply['error']['desc'])
+        self.set_caps(src, multifd=True, mapped_ram=True)
         path = self.tmp('vm.mig')
         self.save(src, 'file:' + path, path)
         src.shutdown()
