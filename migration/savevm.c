@@ -11,21 +11,7 @@
 #define TARGET_PAGE_SIZE 4096
 #endif
 
-/* One registered section: a vmsd (devices) or SaveVMHandlers (RAM). */
-typedef struct SaveStateEntry {
-    char idstr[256];
-    uint32_t instance_id;
-    int version_id;
-    uint32_t section_id;
-    const VMStateDescription *vmsd;
-    const SaveVMHandlers *ops;
-    void *opaque;
-    bool setup_done;            /* save_setup ran: save_cleanup owed */
-    /* load side */
-    uint32_t load_section_id;
-    int load_version_id;
-    bool load_seen;
-} SaveStateEntry;
+#include "savevm-internal.h"
 
 /*
  * The registry, saved and loaded in this order: priority high to low,
@@ -54,7 +40,7 @@ static bool se_is_active(const SaveStateEntry *se)
     return !se->ops || !se->ops->is_active || se->ops->is_active(se->opaque);
 }
 
-static SaveStateEntry *find_se(const char *idstr, uint32_t instance_id)
+SaveStateEntry *savevm_find_se(const char *idstr, uint32_t instance_id)
 {
     for (GList *l = savevm_state.entries; l; l = l->next) {
         SaveStateEntry *se = l->data;
@@ -86,7 +72,7 @@ static int se_insert(SaveStateEntry *nse, int64_t instance_id)
 
     nse->instance_id = instance_id == VMSTATE_INSTANCE_ID_ANY ?
                        next_instance_id(nse->idstr) : (uint32_t)instance_id;
-    if (find_se(nse->idstr, nse->instance_id)) {
+    if (savevm_find_se(nse->idstr, nse->instance_id)) {
         error_report("Section '%s' instance %" PRIu32 " is already "
                      "registered", nse->idstr, nse->instance_id);
         g_free(nse);
@@ -183,12 +169,6 @@ bool qemu_savevm_state_blocked(Error **errp)
 
 /* ---- the configuration section ---- */
 
-typedef struct {
-    uint32_t len;
-    uint8_t *name;              /* machine type name, no NUL */
-    uint32_t caps_count;
-    MigrationCapability *capabilities;  /* the validated ones that are on */
-} SaveConfiguration;
 
 /* Capabilities the destination must have set exactly as the source. */
 static const MigrationCapability validated_caps[] = {
@@ -287,7 +267,7 @@ static bool configuration_validate_caps(SaveConfiguration *c, Error **errp)
     return true;
 }
 
-static const char *local_machine_name(void)
+const char *savevm_local_machine_name(void)
 {
     if (current_machine && current_machine->mc) {
         return current_machine->mc->name;
@@ -298,7 +278,7 @@ static const char *local_machine_name(void)
 static int configuration_pre_save(void *opaque)
 {
     SaveConfiguration *c = opaque;
-    const char *name = local_machine_name();
+    const char *name = savevm_local_machine_name();
 
     g_free(c->name);
     c->len = strlen(name);
@@ -318,7 +298,7 @@ static bool configuration_post_load(void *opaque, int version_id,
                                     Error **errp)
 {
     SaveConfiguration *c = opaque;
-    const char *local = local_machine_name();
+    const char *local = savevm_local_machine_name();
 
     if (c->len != strlen(local) || memcmp(c->name, local, c->len)) {
         error_setg(errp, "Machine type received is '%.*s' and local is "
@@ -328,7 +308,7 @@ static bool configuration_post_load(void *opaque, int version_id,
     return configuration_validate_caps(c, errp);
 }
 
-static const VMStateDescription vmstate_configuration = {
+const VMStateDescription vmstate_configuration = {
     .name = "configuration",
     .version_id = 1,
     .pre_save = configuration_pre_save,
@@ -662,416 +642,9 @@ int qemu_savevm_state(QEMUFile *f, Error **errp)
     return ret;
 }
 
-/* ---- load ---- */
 
-/* Section ids are per stream: the source numbers them, we map them. */
-static SaveStateEntry *find_se_by_load_id(uint32_t section_id)
+GList *savevm_entries(void)
 {
-    for (GList *l = savevm_state.entries; l; l = l->next) {
-        SaveStateEntry *se = l->data;
-
-        if (se->load_seen && se->load_section_id == section_id) {
-            return se;
-        }
-    }
-    return NULL;
+    return savevm_state.entries;
 }
 
-static int check_section_footer(QEMUFile *f, SaveStateEntry *se,
-                                Error **errp)
-{
-    int type = qemu_get_byte(f);
-    uint32_t id;
-
-    if (qemu_file_get_error(f)) {
-        error_setg(errp, "Missing section footer for %s: the stream ends "
-                   "early", se->idstr);
-        return -EIO;
-    }
-    if (type != QEMU_VM_SECTION_FOOTER) {
-        error_setg(errp, "Missing section footer for %s", se->idstr);
-        return -EINVAL;
-    }
-    id = qemu_get_be32(f);
-    if (id != se->load_section_id) {
-        error_setg(errp, "Mismatched section id in footer for %s - read "
-                   "0x%" PRIx32 " expected 0x%" PRIx32, se->idstr, id,
-                   se->load_section_id);
-        return -EINVAL;
-    }
-    return 0;
-}
-
-static int load_section_data(QEMUFile *f, SaveStateEntry *se, Error **errp)
-{
-    int ret;
-
-    if (se->vmsd) {
-        Error *local_err = NULL;
-
-        ret = vmstate_load_state_with_err(f, se->vmsd, se->opaque,
-                                          se->load_version_id, &local_err);
-        if (ret < 0) {
-            error_propagate_prepend(errp, local_err, "error while loading "
-                                    "state for instance 0x%" PRIx32
-                                    " of device '%s': ", se->instance_id,
-                                    se->idstr);
-        }
-        return ret;
-    }
-    if (!se->ops->load_state) {
-        error_setg(errp, "Section '%s' cannot be loaded", se->idstr);
-        return -EINVAL;
-    }
-    ret = se->ops->load_state(f, se->opaque, se->load_version_id);
-    if (ret >= 0 && qemu_file_get_error(f)) {
-        ret = qemu_file_get_error(f);
-    }
-    if (ret < 0) {
-        error_setg(errp, "error while loading state section id %" PRIu32
-                   "(%s)%s", se->load_section_id, se->idstr,
-                   ret == -EIO ? ": the stream ends early" : "");
-    }
-    return ret;
-}
-
-static int load_section_start_full(QEMUFile *f, Error **errp)
-{
-    uint32_t section_id = qemu_get_be32(f);
-    uint8_t len = qemu_get_byte(f);
-    char idstr[256];
-    uint32_t instance_id, version_id;
-    SaveStateEntry *se;
-    int ret;
-
-    qemu_get_buffer(f, (uint8_t *)idstr, len);
-    idstr[len] = '\0';
-    instance_id = qemu_get_be32(f);
-    version_id = qemu_get_be32(f);
-    if (qemu_file_get_error(f)) {
-        error_setg(errp, "The migration stream ends in a section header");
-        return -EIO;
-    }
-    se = find_se(idstr, instance_id);
-    if (!se) {
-        error_setg(errp, "Unknown savevm section or instance '%s' %" PRIu32
-                   ". Make sure that your current VM setup matches your "
-                   "saved VM setup, including any hotplugged devices",
-                   idstr, instance_id);
-        return -EINVAL;
-    }
-    if (version_id > (uint32_t)se->version_id) {
-        error_setg(errp, "savevm: unsupported version %" PRIu32 " for "
-                   "'%s' v%d", version_id, idstr, se->version_id);
-        return -EINVAL;
-    }
-    se->load_section_id = section_id;
-    se->load_version_id = version_id;
-    se->load_seen = true;
-    ret = load_section_data(f, se, errp);
-    if (ret < 0) {
-        return ret;
-    }
-    return check_section_footer(f, se, errp);
-}
-
-static int load_section_part_end(QEMUFile *f, Error **errp)
-{
-    uint32_t section_id = qemu_get_be32(f);
-    SaveStateEntry *se;
-    int ret;
-
-    if (qemu_file_get_error(f)) {
-        error_setg(errp, "The migration stream ends in a section header");
-        return -EIO;
-    }
-    se = find_se_by_load_id(section_id);
-    if (!se) {
-        error_setg(errp, "Unknown savevm section %" PRIu32, section_id);
-        return -EINVAL;
-    }
-    ret = load_section_data(f, se, errp);
-    if (ret < 0) {
-        return ret;
-    }
-    return check_section_footer(f, se, errp);
-}
-
-static int load_command(QEMUFile *f, Error **errp)
-{
-    unsigned int cmd = qemu_get_be16(f);
-    unsigned int len = qemu_get_be16(f);
-
-    if (qemu_file_get_error(f)) {
-        error_setg(errp, "The migration stream ends in a command");
-        return -EIO;
-    }
-    switch (cmd) {
-    case MIG_CMD_SWITCHOVER_START:
-        if (len != 0) {
-            error_setg(errp, "SWITCHOVER_START: bad command length %u",
-                       len);
-            return -EINVAL;
-        }
-        return 0;
-    case 2: /* PING: a u32 the source wants echoed on the return path */
-        if (len != 4) {
-            error_setg(errp, "PING: bad command length %u", len);
-            return -EINVAL;
-        }
-        qemu_get_be32(f);
-        return 0;
-    default:
-        error_setg(errp, "VM_COMMAND %u not supported", cmd);
-        return -EINVAL;
-    }
-}
-
-/*
- * The vmdesc after EOF: read and dropped (it is for tools).  As in QEMU,
- * a stream that ends before it is truncated.
- */
-static int load_vmdesc(QEMUFile *f, Error **errp)
-{
-    uint8_t chunk[4096];
-    uint32_t size;
-    int type = qemu_get_byte(f);
-
-    if (qemu_file_get_error(f)) {
-        error_setg(errp, "The migration stream ends before its vmdesc");
-        return qemu_file_get_error(f);
-    }
-    if (type != QEMU_VM_VMDESCRIPTION) {
-        warn_report("Expected vmdescription section, but got %d", type);
-        return 0;
-    }
-    size = qemu_get_be32(f);
-    while (size > 0 && !qemu_file_get_error(f)) {
-        uint32_t n = MIN(size, sizeof(chunk));
-
-        qemu_get_buffer(f, chunk, n);
-        size -= n;
-    }
-    if (qemu_file_get_error(f)) {
-        error_setg(errp, "The migration stream ends in its vmdesc");
-        return qemu_file_get_error(f);
-    }
-    return 0;
-}
-
-static int load_header(QEMUFile *f, Error **errp)
-{
-    SaveConfiguration conf = { 0 };
-    uint32_t v;
-    int ret;
-
-    v = qemu_get_be32(f);
-    if (qemu_file_get_error(f) || v != QEMU_VM_FILE_MAGIC) {
-        error_setg(errp, "Not a migration stream");
-        return -EINVAL;
-    }
-    v = qemu_get_be32(f);
-    if (v == QEMU_VM_FILE_VERSION_COMPAT) {
-        error_setg(errp, "SaveVM v2 format is obsolete and don't work "
-                   "anymore");
-        return -ENOTSUP;
-    }
-    if (v != QEMU_VM_FILE_VERSION) {
-        error_setg(errp, "Unsupported migration stream version");
-        return -ENOTSUP;
-    }
-    if (qemu_get_byte(f) != QEMU_VM_CONFIGURATION) {
-        error_setg(errp, "Configuration section missing");
-        return -EINVAL;
-    }
-    ret = vmstate_load_state_with_err(f, &vmstate_configuration, &conf,
-                                      vmstate_configuration.version_id,
-                                      errp);
-    g_free(conf.name);
-    g_free(conf.capabilities);
-    return ret;
-}
-
-static int load_sections(QEMUFile *f, Error **errp)
-{
-    for (;;) {
-        int type = qemu_get_byte(f);
-        int ret;
-
-        if (qemu_file_get_error(f)) {
-            error_setg(errp, "The migration stream ends before its EOF "
-                       "marker");
-            return -EIO;
-        }
-        switch (type) {
-        case QEMU_VM_SECTION_START:
-        case QEMU_VM_SECTION_FULL:
-            ret = load_section_start_full(f, errp);
-            break;
-        case QEMU_VM_SECTION_PART:
-        case QEMU_VM_SECTION_END:
-            ret = load_section_part_end(f, errp);
-            break;
-        case QEMU_VM_COMMAND:
-            ret = load_command(f, errp);
-            break;
-        case QEMU_VM_EOF:
-            return 0;
-        default:
-            error_setg(errp, "Unknown savevm section type %d", type);
-            return -EINVAL;
-        }
-        if (ret < 0) {
-            return ret;
-        }
-    }
-}
-
-int qemu_loadvm_state(QEMUFile *f, Error **errp)
-{
-    GList *l;
-    int ret;
-
-    for (l = savevm_state.entries; l; l = l->next) {
-        ((SaveStateEntry *)l->data)->load_seen = false;
-    }
-    ret = load_header(f, errp);
-    if (ret < 0) {
-        return ret;
-    }
-    for (l = savevm_state.entries; l && ret >= 0; l = l->next) {
-        SaveStateEntry *se = l->data;
-
-        if (se->ops && se->ops->load_setup) {
-            ret = se->ops->load_setup(f, se->opaque, errp);
-            if (ret < 0 && errp && !*errp) {
-                error_setg(errp, "Load state of device %s failed",
-                           se->idstr);
-            }
-        }
-    }
-    if (ret >= 0) {
-        ret = load_sections(f, errp);
-    }
-    if (ret >= 0) {
-        ret = load_vmdesc(f, errp);
-    }
-    for (l = savevm_state.entries; l; l = l->next) {
-        SaveStateEntry *se = l->data;
-
-        if (se->ops && se->ops->load_cleanup) {
-            se->ops->load_cleanup(se->opaque);
-        }
-    }
-    if (ret < 0) {
-        qemu_file_set_error(f, ret);
-    }
-    return ret;
-}
-
-/* ---- -dump-vmstate ---- */
-
-static void dump_vmsd(FILE *out, const VMStateDescription *vmsd, int indent,
-                      bool is_subsection);
-
-static void dump_field(FILE *out, const VMStateField *field, int indent)
-{
-    fprintf(out, "%*s{\n", indent, "");
-    indent += 2;
-    fprintf(out, "%*s\"field\": \"%s\",\n", indent, "", field->name);
-    fprintf(out, "%*s\"version_id\": %d,\n", indent, "", field->version_id);
-    fprintf(out, "%*s\"field_exists\": %s,\n", indent, "",
-            field->field_exists ? "true" : "false");
-    if (field->flags & VMS_ARRAY) {
-        fprintf(out, "%*s\"num\": %d,\n", indent, "", field->num);
-    }
-    fprintf(out, "%*s\"size\": %zu", indent, "", field->size);
-    if (field->vmsd) {
-        fprintf(out, ",\n");
-        dump_vmsd(out, field->vmsd, indent, false);
-    }
-    fprintf(out, "\n%*s}", indent - 2, "");
-}
-
-static void dump_vmsd(FILE *out, const VMStateDescription *vmsd, int indent,
-                      bool is_subsection)
-{
-    if (is_subsection) {
-        fprintf(out, "%*s{\n", indent, "");
-    } else {
-        fprintf(out, "%*s\"Description\": {\n", indent, "");
-    }
-    indent += 2;
-    fprintf(out, "%*s\"name\": \"%s\",\n", indent, "", vmsd->name);
-    fprintf(out, "%*s\"version_id\": %d,\n", indent, "", vmsd->version_id);
-    fprintf(out, "%*s\"minimum_version_id\": %d", indent, "",
-            vmsd->minimum_version_id);
-    if (vmsd->fields) {
-        bool first = true;
-
-        fprintf(out, ",\n%*s\"Fields\": [\n", indent, "");
-        for (const VMStateField *f = vmsd->fields; f->name; f++) {
-            if (f->flags & VMS_MUST_EXIST) {
-                continue;       /* validation only, nothing on the wire */
-            }
-            if (!first) {
-                fprintf(out, ",\n");
-            }
-            dump_field(out, f, indent + 2);
-            first = false;
-        }
-        fprintf(out, "\n%*s]", indent, "");
-    }
-    if (vmsd->subsections) {
-        fprintf(out, ",\n%*s\"Subsections\": [\n", indent, "");
-        for (const VMStateDescription * const *s = vmsd->subsections; *s;
-             s++) {
-            if (s != vmsd->subsections) {
-                fprintf(out, ",\n");
-            }
-            dump_vmsd(out, *s, indent + 2, true);
-        }
-        fprintf(out, "\n%*s]", indent, "");
-    }
-    fprintf(out, "\n%*s}", indent - 2, "");
-}
-
-/*
- * QEMU keys each entry by its device class name; Ferry has no classes, so
- * each registered description appears once, keyed by its name.
- */
-void vmstate_dump_json(FILE *out)
-{
-    GPtrArray *seen = g_ptr_array_new();
-
-    fprintf(out, "{\n");
-    fprintf(out, "  \"vmschkmachine\": {\n");
-    fprintf(out, "    \"Name\": \"%s\"\n", local_machine_name());
-    fprintf(out, "  }");
-    for (GList *l = savevm_state.entries; l; l = l->next) {
-        SaveStateEntry *se = l->data;
-        const VMStateDescription *vmsd = se->vmsd;
-        bool dup = false;
-
-        if (!vmsd) {
-            continue;
-        }
-        for (guint i = 0; i < seen->len; i++) {
-            dup |= !strcmp(((const VMStateDescription *)
-                            g_ptr_array_index(seen, i))->name, vmsd->name);
-        }
-        if (dup) {
-            continue;
-        }
-        g_ptr_array_add(seen, (gpointer)vmsd);
-        fprintf(out, ",\n  \"%s\": {\n", vmsd->name);
-        fprintf(out, "    \"Name\": \"%s\",\n", vmsd->name);
-        fprintf(out, "    \"version_id\": %d,\n", vmsd->version_id);
-        fprintf(out, "    \"minimum_version_id\": %d,\n",
-                vmsd->minimum_version_id);
-        dump_vmsd(out, vmsd, 4, false);
-        fprintf(out, "\n  }");
-    }
-    fprintf(out, "\n}\n");
-    g_ptr_array_free(seen, TRUE);
-}
