@@ -41,7 +41,7 @@ MigrationIncomingState *migration_incoming_get_current(void)
     return current_incoming;
 }
 
-static int64_t now_ms(void)
+int64_t migration_now_ms(void)
 {
     return g_get_monotonic_time() / 1000;
 }
@@ -202,7 +202,7 @@ bool migration_only_migratable(void)
 
 /* ---- rate limiting ---- */
 
-static uint64_t migration_transferred_bytes(MigrationState *s)
+uint64_t migration_transferred_bytes(MigrationState *s)
 {
     uint64_t extra = __atomic_load_n(&s->rate_limit_extra, __ATOMIC_RELAXED);
 
@@ -284,7 +284,7 @@ static void run_in_main_thread(MigrationState *s, void (*fn)(MigrationState *))
 
 static void stop_vm_for_switchover(MigrationState *s)
 {
-    s->downtime_start = now_ms();
+    s->downtime_start = migration_now_ms();
     s->vm_old_state = runstate_get();
     s->vm_was_running = runstate_is_running();
     global_state_store();
@@ -326,13 +326,13 @@ static void migration_update_counters(MigrationState *s, int64_t now)
 /* Sleep out the rest of the window once its byte budget is spent. */
 static void migration_rate_limit(MigrationState *s)
 {
-    int64_t now = now_ms();
+    int64_t now = migration_now_ms();
     int64_t window_end = s->iteration_start_time + MIGRATION_BUFFER_DELAY_MS;
 
     if (now < window_end && migration_rate_exceeded(s->to_dst_file) &&
         !migration_has_failed(s)) {
         g_usleep((window_end - now) * 1000);
-        now = now_ms();
+        now = migration_now_ms();
     }
     if (now >= window_end) {
         migration_update_counters(s, now);
@@ -398,8 +398,8 @@ static bool migration_completion(MigrationState *s)
         migration_fail(s, err);
         return false;
     }
-    s->downtime = now_ms() - s->downtime_start;
-    s->total_time = now_ms() - s->start_time;
+    s->downtime = migration_now_ms() - s->downtime_start;
+    s->total_time = migration_now_ms() - s->start_time;
     migrate_set_state(&s->status, MIGRATION_STATUS_DEVICE,
                       MIGRATION_STATUS_COMPLETED);
     return true;
@@ -470,8 +470,8 @@ static gpointer migration_thread(gpointer opaque)
         goto out;
     }
     bql_unlock();
-    s->setup_time = now_ms() - s->start_time;
-    s->iteration_start_time = now_ms();
+    s->setup_time = migration_now_ms() - s->start_time;
+    s->iteration_start_time = migration_now_ms();
     s->iteration_initial_bytes = migration_transferred_bytes(s);
     migration_rate_reset(s);
     migrate_set_state(&s->status, MIGRATION_STATUS_SETUP,
@@ -626,7 +626,7 @@ static void migrate_init(MigrationState *s)
     migrate_error_free(s);
     ram_stats_reset();
     ram_throttle_reset();
-    s->start_time = now_ms();
+    s->start_time = migration_now_ms();
     s->setup_time = s->total_time = s->downtime = 0;
     s->expected_downtime = migrate_downtime_limit();
     s->mbps = 0;
@@ -752,132 +752,6 @@ void qmp_migrate_continue(MigrationStatus state, Error **errp)
 }
 
 /* ---- QMP: query-migrate ---- */
-
-static void fill_ram_info(MigrationState *s, MigrationInfo *info, int st)
-{
-    MigrationStats *r = g_new0(MigrationStats, 1);
-    RAMStats rs;
-
-    ram_stats_get(&rs);
-    r->transferred = migration_transferred_bytes(s);
-    if (st == MIGRATION_STATUS_COMPLETED || !s->to_dst_file) {
-        r->transferred = rs.transferred;
-    }
-    r->total = rs.total ? rs.total : ram_bytes_total();
-    r->duplicate = rs.duplicate;
-    r->normal = rs.normal;
-    r->normal_bytes = rs.normal_bytes;
-    r->mbps = s->mbps;
-    r->dirty_sync_count = rs.dirty_sync_count;
-    r->page_size = rs.page_size ? rs.page_size : 4096;
-    r->multifd_bytes = rs.multifd_bytes;
-    r->pages_per_second = s->pages_per_second;
-    r->precopy_bytes = rs.precopy_bytes;
-    r->downtime_bytes = rs.downtime_bytes;
-    if (st != MIGRATION_STATUS_COMPLETED) {
-        r->remaining = rs.remaining;
-        r->dirty_pages_rate = rs.dirty_pages_rate;
-    }
-    info->ram = r;
-}
-
-static void fill_source_info(MigrationState *s, MigrationInfo *info)
-{
-    int st = g_atomic_int_get(&s->status);
-    Error *blocked = NULL;
-
-    info->blocked_reasons = migration_blocker_reasons(migrate_mode(), NULL);
-    if (qemu_savevm_state_blocked(&blocked)) {
-        strList *e = g_new0(strList, 1);
-
-        e->value = g_strdup(error_get_pretty(blocked));
-        e->next = info->blocked_reasons;
-        info->blocked_reasons = e;
-        error_free(blocked);
-    }
-    if (st == MIGRATION_STATUS_NONE) {
-        return;
-    }
-    info->has_status = true;
-    info->status = st;
-    switch (st) {
-    case MIGRATION_STATUS_SETUP:
-    case MIGRATION_STATUS_FAILED:
-    case MIGRATION_STATUS_CANCELLED:
-        break;
-    default:
-        info->has_setup_time = true;
-        info->setup_time = s->setup_time;
-        info->has_total_time = true;
-        info->total_time = st == MIGRATION_STATUS_COMPLETED ?
-            s->total_time : now_ms() - s->start_time;
-        if (st == MIGRATION_STATUS_COMPLETED) {
-            info->has_downtime = true;
-            info->downtime = s->downtime;
-        } else {
-            info->has_expected_downtime = true;
-            info->expected_downtime = s->expected_downtime;
-        }
-        fill_ram_info(s, info, st);
-        if (cpu_throttle_active()) {
-            info->has_cpu_throttle_percentage = true;
-            info->cpu_throttle_percentage = cpu_throttle_get_percentage();
-        }
-        break;
-    }
-}
-
-static void fill_destination_info(MigrationIncomingState *mis,
-                                  MigrationInfo *info)
-{
-    int st = g_atomic_int_get(&mis->status);
-
-    if (st == MIGRATION_STATUS_NONE) {
-        return;
-    }
-    info->has_status = true;
-    info->status = st;
-    if (mis->socket_address) {
-        SocketAddressList **tail = &info->socket_address;
-
-        for (SocketAddressList *l = mis->socket_address; l; l = l->next) {
-            SocketAddressList *e = g_new0(SocketAddressList, 1);
-            MigrationAddress tmp = { .transport =
-                                     MIGRATION_ADDRESS_TYPE_SOCKET };
-            MigrationAddress *copy;
-
-            tmp.u.socket = *l->value;
-            copy = migration_address_clone(&tmp);
-            e->value = g_new0(SocketAddress, 1);
-            *e->value = copy->u.socket;
-            g_free(copy);
-            *tail = e;
-            tail = &e->next;
-        }
-    }
-    g_mutex_lock(&mis->error_mutex);
-    if (mis->error) {
-        info->error_desc = g_strdup(error_get_pretty(mis->error));
-    }
-    g_mutex_unlock(&mis->error_mutex);
-}
-
-MigrationInfo *qmp_query_migrate(Error **errp)
-{
-    MigrationState *s = migrate_get_current();
-    MigrationInfo *info = g_new0(MigrationInfo, 1);
-
-    fill_destination_info(migration_incoming_get_current(), info);
-    fill_source_info(s, info);
-    if (!info->error_desc) {
-        g_mutex_lock(&s->error_mutex);
-        if (s->error) {
-            info->error_desc = g_strdup(error_get_pretty(s->error));
-        }
-        g_mutex_unlock(&s->error_mutex);
-    }
-    return info;
-}
 
 /* ---- life cycle ---- */
 

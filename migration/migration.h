@@ -104,6 +104,10 @@ typedef struct MigrationIncomingState {
  */
 MigrationState *migrate_get_current(void);
 MigrationIncomingState *migration_incoming_get_current(void);
+/* Bytes sent so far on every channel of s (main stream and multifd). */
+uint64_t migration_transferred_bytes(MigrationState *s);
+/* The clock the migration measures its times with (ms). */
+int64_t migration_now_ms(void);
 
 /* Move s from old_state to new_state if it is still in old_state;
  * emits MIGRATION (with the events capability).  Any thread. */
