@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* multifd destination side: one receiver thread per extra connection. */
 #include "qemu/osdep.h"
+#include "qemu/iov.h"
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include "qemu/bufferiszero.h"
@@ -87,15 +88,7 @@ static bool readv_all(int fd, struct iovec *iov, int cnt, Error **errp)
             }
             return false;
         }
-        while (cnt && (size_t)r >= iov->iov_len) {
-            r -= iov->iov_len;
-            iov++;
-            cnt--;
-        }
-        if (cnt) {
-            iov->iov_base = (uint8_t *)iov->iov_base + r;
-            iov->iov_len -= r;
-        }
+        iov_advance(&iov, &cnt, r);
     }
     return true;
 }

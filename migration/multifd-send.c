@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* multifd source side: channel connections and one sender thread each. */
 #include "qemu/osdep.h"
+#include "qemu/iov.h"
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include "qemu/bufferiszero.h"
@@ -91,15 +92,7 @@ static bool writev_all(int fd, struct iovec *iov, int cnt, Error **errp)
                              "multifd: unable to write to the channel");
             return false;
         }
-        while (cnt && (size_t)r >= iov->iov_len) {
-            r -= iov->iov_len;
-            iov++;
-            cnt--;
-        }
-        if (cnt) {
-            iov->iov_base = (uint8_t *)iov->iov_base + r;
-            iov->iov_len -= r;
-        }
+        iov_advance(&iov, &cnt, r);
     }
     return true;
 }
