@@ -327,11 +327,7 @@ static void hmp_read(void *opaque, const uint8_t *buf, int size)
     }
     /* fds that no command on this line claimed are closed */
     if (!mon->line->len) {
-        int fd;
-
-        while ((fd = qemu_chr_fe_get_msgfd(&mon->chr)) >= 0) {
-            close(fd);
-        }
+        monitor_close_unclaimed_fds(mon);
     }
 }
 

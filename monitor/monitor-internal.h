@@ -35,6 +35,8 @@ extern GList *mon_list;        /* every monitor with a chardev, main thread */
 
 void monitor_data_init(Monitor *mon, bool is_qmp, bool pretty);
 void monitor_data_destroy(Monitor *mon);
+/* Close the SCM_RIGHTS fds no command took (called between commands). */
+void monitor_close_unclaimed_fds(Monitor *mon);
 /* Write raw bytes to the monitor's peer (or capture buffer). */
 void monitor_write(Monitor *mon, const char *buf, size_t len);
 

@@ -37,6 +37,15 @@ int monitor_take_msgfd(Monitor *mon)
     return qemu_chr_fe_get_msgfd(&mon->chr);
 }
 
+void monitor_close_unclaimed_fds(Monitor *mon)
+{
+    int fd;
+
+    while ((fd = monitor_take_msgfd(mon)) >= 0) {
+        close(fd);
+    }
+}
+
 void monitor_data_init(Monitor *mon, bool is_qmp, bool pretty)
 {
     mon->is_qmp = is_qmp;

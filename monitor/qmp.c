@@ -142,11 +142,7 @@ static void qmp_read(void *opaque, const uint8_t *buf, int size)
     /* fds that arrived with bytes no command claimed are closed, never
      * leaked; keep them while a command is still half-received. */
     if (json_streamer_is_idle(mon->parser)) {
-        int fd;
-
-        while ((fd = qemu_chr_fe_get_msgfd(&mon->chr)) >= 0) {
-            close(fd);
-        }
+        monitor_close_unclaimed_fds(mon);
     }
 }
 
