@@ -50,12 +50,46 @@ const char *runstate_name(RunState state)
     return RunState_str(state);
 }
 
+struct VMChangeStateEntry {
+    VMChangeStateHandler *cb;
+    void *opaque;
+};
+
+static GList *vm_change_handlers;
+
+VMChangeStateEntry *qemu_add_vm_change_state_handler(VMChangeStateHandler *cb,
+                                                     void *opaque)
+{
+    VMChangeStateEntry *e = g_new(VMChangeStateEntry, 1);
+
+    e->cb = cb;
+    e->opaque = opaque;
+    vm_change_handlers = g_list_append(vm_change_handlers, e);
+    return e;
+}
+
+void qemu_del_vm_change_state_handler(VMChangeStateEntry *e)
+{
+    vm_change_handlers = g_list_remove(vm_change_handlers, e);
+    g_free(e);
+}
+
+static void vm_state_notify(bool running, RunState state)
+{
+    for (GList *l = vm_change_handlers; l; l = l->next) {
+        VMChangeStateEntry *e = l->data;
+
+        e->cb(e->opaque, running, state);
+    }
+}
+
 void vm_start(void)
 {
     if (runstate_is_running()) {
         return;
     }
     runstate_set(RUN_STATE_RUNNING);
+    vm_state_notify(true, RUN_STATE_RUNNING);
     qapi_event_send_resume();
     resume_all_vcpus();
 }
@@ -69,6 +103,7 @@ void vm_stop(RunState state)
     }
     runstate_set(state);
     if (was_running) {
+        vm_state_notify(false, state);
         qapi_event_send_stop();
     }
 }

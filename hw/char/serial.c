@@ -7,6 +7,7 @@
 #include "chardev/char.h"
 #include "system/accel-ops.h"
 #include "system/memory.h"
+#include "system/runstate.h"
 #include "migration/vmstate.h"
 
 /* Register offsets (DLAB selects DLL/DLM at 0 and 1). */
@@ -71,6 +72,7 @@ struct SerialState {
     bool tx_pending;
     uint8_t tx_byte;
     guint tx_retry_source;      /* main-loop retry timer, or 0 */
+    VMChangeStateEntry *vmstate_change;
 };
 
 static void serial_set_irq(SerialState *s, int level)
@@ -213,14 +215,19 @@ static bool serial_tx_try(SerialState *s)
     return true;
 }
 
-/* Main loop: retry the byte a slow reader did not take. */
+/*
+ * Main loop: retry the byte a slow reader did not take.  Only while the
+ * VM runs: once a migration has saved the byte, the destination sends it
+ * and the stopped source must not (it would appear twice); a source that
+ * resumes after a failed migration sends it then (serial_vm_change).
+ */
 static gboolean serial_tx_retry(gpointer opaque)
 {
     SerialState *s = opaque;
     gboolean again;
 
     bql_lock();
-    again = s->tx_pending && !serial_tx_try(s);
+    again = s->tx_pending && runstate_is_running() && !serial_tx_try(s);
     if (!again) {
         s->tx_retry_source = 0;
         serial_update_irq(s);
@@ -483,16 +490,28 @@ static int serial_post_load(void *opaque, int version_id)
         s->accept_source = g_idle_add(serial_accept_input_bh, s);
     }
     if (s->tx_pending && s->chr.chr) {
-        /* the source's slow reader left a byte: send it from here */
-        if (!s->tx_retry_source) {
-            s->tx_retry_source = g_timeout_add(1, serial_tx_retry, s);
-        }
+        /* the source's slow reader left a byte: sent once the VM runs */
     } else if (!(s->lsr & UART_LSR_THRE)) {
         /* nothing held: the transmitter is empty, whatever lsr said */
         s->tx_pending = false;
         s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
     }
     return 0;
+}
+
+/* A byte held while the VM was stopped goes out when it runs again. */
+static void serial_vm_change(void *opaque, bool running, RunState state)
+{
+    SerialState *s = opaque;
+
+    if (!running) {
+        return;
+    }
+    bql_lock();
+    if (s->tx_pending && s->chr.chr && !s->tx_retry_source) {
+        s->tx_retry_source = g_timeout_add(1, serial_tx_retry, s);
+    }
+    bql_unlock();
 }
 
 static bool serial_thr_ipending_needed(void *opaque)
@@ -600,6 +619,7 @@ SerialState *serial_isa_init(uint16_t base, int irq, Chardev *chr,
     serial_reset(s);
     pio_register(base, 8, &serial_io_ops, s, "serial");
     qemu_register_reset(serial_reset, s);
+    s->vmstate_change = qemu_add_vm_change_state_handler(serial_vm_change, s);
     vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmstate_serial, s);
     return s;
 }
@@ -607,6 +627,7 @@ SerialState *serial_isa_init(uint16_t base, int irq, Chardev *chr,
 void serial_isa_free(SerialState *s)
 {
     vmstate_unregister(&vmstate_serial, s);
+    qemu_del_vm_change_state_handler(s->vmstate_change);
     if (s->accept_source) {
         g_source_remove(s->accept_source);
     }

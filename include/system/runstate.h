@@ -21,6 +21,18 @@ void vm_start(void);
 /* Stop the VM in state (paused, postmigrate, ...): STOP event if it ran. */
 void vm_stop(RunState state);
 
+/*
+ * Called in the main thread, BQL not held: on start before the vCPUs run,
+ * on stop after they have all left guest mode.  Devices use it to hold
+ * back work a stopped guest must not see done (QEMU's vm change state
+ * handlers).
+ */
+typedef void VMChangeStateHandler(void *opaque, bool running, RunState state);
+typedef struct VMChangeStateEntry VMChangeStateEntry;
+VMChangeStateEntry *qemu_add_vm_change_state_handler(VMChangeStateHandler *cb,
+                                                     void *opaque);
+void qemu_del_vm_change_state_handler(VMChangeStateEntry *e);
+
 /* -S: do not start at launch; cont in prelaunch starts. */
 extern bool autostart;
 
