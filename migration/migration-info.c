@@ -45,17 +45,10 @@ static void fill_ram_info(MigrationState *s, MigrationInfo *info, int st)
 static void fill_source_info(MigrationState *s, MigrationInfo *info)
 {
     int st = g_atomic_int_get(&s->status);
-    Error *blocked = NULL;
 
+    /* every non-migratable device, then every blocker of this mode */
     info->blocked_reasons = migration_blocker_reasons(migrate_mode(), NULL);
-    if (qemu_savevm_state_blocked(&blocked)) {
-        strList *e = g_new0(strList, 1);
-
-        e->value = g_strdup(error_get_pretty(blocked));
-        e->next = info->blocked_reasons;
-        info->blocked_reasons = e;
-        error_free(blocked);
-    }
+    qemu_savevm_non_migratable_list(&info->blocked_reasons);
     if (st == MIGRATION_STATUS_NONE) {
         return;
     }

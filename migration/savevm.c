@@ -167,6 +167,22 @@ bool qemu_savevm_state_blocked(Error **errp)
     return false;
 }
 
+void qemu_savevm_non_migratable_list(strList **reasons)
+{
+    for (GList *l = savevm_state.entries; l; l = l->next) {
+        SaveStateEntry *se = l->data;
+
+        if (se->vmsd && se->vmsd->unmigratable) {
+            strList *e = g_new0(strList, 1);
+
+            e->value = g_strdup_printf("non-migratable device: %s",
+                                       se->idstr);
+            e->next = *reasons;
+            *reasons = e;
+        }
+    }
+}
+
 /* ---- the configuration section ---- */
 
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "qapi/error.h"
+#include "qapi/qapi-builtin-types.h"
 #include "migration/qemu-file.h"
 #include "migration/vmstate.h"
 
@@ -65,6 +66,8 @@ int qemu_savevm_state(QEMUFile *f, Error **errp);
 
 /* Is any registered device unmigratable? ("State blocked by ...") */
 bool qemu_savevm_state_blocked(Error **errp);
+/* Prepend "non-migratable device: ID" for each one (query-migrate). */
+void qemu_savevm_non_migratable_list(strList **reasons);
 
 /* ---- destination ---- */
 

@@ -503,7 +503,8 @@ static const VMStateDescription vmstate_blocker = {
 
 static void test_blocked(void)
 {
-    int dummy;
+    int dummy, other;
+    strList *reasons = NULL;
     Error *err = NULL;
 
     g_assert_false(qemu_savevm_state_blocked(&error_abort));
@@ -513,8 +514,23 @@ static void test_blocked(void)
     g_assert_cmpstr(error_get_pretty(err), ==,
                     "State blocked by non-migratable device 'blocker-dev'");
     error_free(err);
+    /* query-migrate lists every one, as QEMU's blocked-reasons */
+    g_assert_cmpint(vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY,
+                                     &vmstate_blocker, &other), ==, 0);
+    qemu_savevm_non_migratable_list(&reasons);
+    g_assert_nonnull(reasons);
+    g_assert_nonnull(reasons->next);
+    g_assert_null(reasons->next->next);
+    g_assert_cmpstr(reasons->value, ==, "non-migratable device: blocker-dev");
+    g_assert_cmpstr(reasons->next->value, ==,
+                    "non-migratable device: blocker-dev");
+    qapi_free_strList(reasons);
+    vmstate_unregister(&vmstate_blocker, &other);
     vmstate_unregister(&vmstate_blocker, &dummy);
     g_assert_false(qemu_savevm_state_blocked(&error_abort));
+    reasons = NULL;
+    qemu_savevm_non_migratable_list(&reasons);
+    g_assert_null(reasons);
 }
 
 static void test_duplicate_instance(void)
