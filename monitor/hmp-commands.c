@@ -59,6 +59,9 @@ const HMPCommand hmp_cmds[] = {
     { "pmemsave", "val:s,size:s,filename:s", "addr size file",
       "save to disk physical memory dump starting at 'addr' of size "
       "'size'", hmp_pmemsave },
+    { "i", "fmt:/,addr:s", "/fmt addr", "I/O port read", hmp_ioport_read },
+    { "o", "fmt:/,addr:s,val:s", "/fmt addr value", "I/O port write",
+      hmp_ioport_write },
     { "info", "item:s?", "[subcommand]", "show various information about the "
       "system state", hmp_info_help, hmp_info_cmds },
     { "quit|q", "", "", "quit the emulator", hmp_quit },

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Guest memory from the monitor: HMP x/xp (QEMU's memory_dump layout),
- * QMP/HMP memsave (virtual, through a vCPU's page tables) and pmemsave
- * (physical).
+ * Guest memory and I/O ports from the monitor: HMP x/xp (QEMU's
+ * memory_dump layout), QMP/HMP memsave (virtual, through a vCPU's page
+ * tables) and pmemsave (physical), HMP i/o (port reads and writes).
  */
 #include "qemu/osdep.h"
 #include "monitor/hmp.h"
@@ -263,4 +263,57 @@ void hmp_pmemsave(Monitor *mon, const HMPArgs *args)
         qmp_pmemsave(addr, size, hmp_arg_str(args, "filename"), &err);
         hmp_handle_error(mon, err);
     }
+}
+
+/* i/o: the access size from "/fmt" (b, h/w, w/l), QEMU's default 4. */
+static bool ioport_args(Monitor *mon, const HMPArgs *args, int64_t *port,
+                        int *size)
+{
+    int count, wsize;
+    char format;
+
+    if (!parse_fmt(mon, hmp_arg_str(args, "fmt"), &count, &format, &wsize) ||
+        !parse_i64(mon, hmp_arg_str(args, "addr"), port)) {
+        return false;
+    }
+    if (wsize == 8) {
+        monitor_printf(mon, "invalid I/O size: 8 (use b, h or w)\n");
+        return false;
+    }
+    *port &= 0xffff;
+    *size = wsize;
+    return true;
+}
+
+void hmp_ioport_read(Monitor *mon, const HMPArgs *args)
+{
+    static const char suffix[] = { [1] = 'b', [2] = 'w', [4] = 'l' };
+    uint32_t val = 0;
+    int64_t port;
+    int size;
+
+    if (!ioport_args(mon, args, &port, &size)) {
+        return;
+    }
+    bql_lock();
+    pio_dispatch(port, &val, size, false);
+    bql_unlock();
+    monitor_printf(mon, "port%c[0x%04x] = 0x%0*x\n", suffix[size],
+                   (unsigned)port, size * 2, val);
+}
+
+void hmp_ioport_write(Monitor *mon, const HMPArgs *args)
+{
+    int64_t port, val;
+    uint32_t data;
+    int size;
+
+    if (!ioport_args(mon, args, &port, &size) ||
+        !parse_i64(mon, hmp_arg_str(args, "val"), &val)) {
+        return;
+    }
+    data = val;
+    bql_lock();
+    pio_dispatch(port, &data, size, true);
+    bql_unlock();
 }

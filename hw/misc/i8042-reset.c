@@ -4,6 +4,7 @@
 #include "hw/misc/pc-ports.h"
 #include "hw/boards.h"
 #include "system/memory.h"
+#include "migration/vmstate.h"
 
 #define KBD_STAT_SYS    0x04    /* self test passed */
 #define KBD_STAT_CMD    0x08    /* last write was a command */
@@ -15,6 +16,17 @@
 typedef struct I8042State {
     uint8_t pending_cmd;        /* command awaiting its data byte */
 } I8042State;
+
+/* A guest migrated between 0xD1 and its data byte still resets. */
+static const VMStateDescription vmstate_i8042 = {
+    .name = "i8042",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8(pending_cmd, I8042State),
+        VMSTATE_END_OF_LIST()
+    },
+};
 
 static I8042State i8042;
 
@@ -81,4 +93,5 @@ void i8042_reset_init(void)
     pio_register(I8042_DATA_PORT, 1, &i8042_data_ops, &i8042, "i8042-data");
     pio_register(I8042_CMD_PORT, 1, &i8042_cmd_ops, &i8042, "i8042-cmd");
     qemu_register_reset(i8042_reset, &i8042);
+    vmstate_register(NULL, VMSTATE_INSTANCE_ID_ANY, &vmstate_i8042, &i8042);
 }

@@ -55,6 +55,8 @@ void hmp_ringbuf_write(Monitor *mon, const HMPArgs *args);
 void hmp_ringbuf_read(Monitor *mon, const HMPArgs *args);
 void hmp_x(Monitor *mon, const HMPArgs *args);
 void hmp_xp(Monitor *mon, const HMPArgs *args);
+void hmp_ioport_read(Monitor *mon, const HMPArgs *args);
+void hmp_ioport_write(Monitor *mon, const HMPArgs *args);
 void hmp_memsave(Monitor *mon, const HMPArgs *args);
 void hmp_pmemsave(Monitor *mon, const HMPArgs *args);
 void hmp_info_registers(Monitor *mon, const HMPArgs *args);

@@ -204,6 +204,29 @@ class Live(MigrationTestCase):
         # destination at once: passes come every ~0.15 s, none is lost
         self.check_continues(src, dst, timeout=5)
 
+    def test_reset_latches_migrate(self):
+        """The i8042 command awaiting its data byte and the 0xCF9 latch
+        go with the guest: 0xD1 written on the source, its data byte on
+        the destination, still resets the machine."""
+        src = self.source()
+
+        def hmp(m, line):
+            return m.cmd_ok('human-monitor-command', command_line=line)
+        hmp(src, 'o /b 0xcf9 0x0a')
+        hmp(src, 'o /b 0x64 0xd1')
+        path = self.tmp('mig.sock')
+        dst = self.dest('unix:' + path)
+        self.migrate(src, 'unix:' + path)
+        self.wait_status(dst, 'running')
+        self.assertEqual(hmp(dst, 'i /b 0xcf9'), 'portb[0x0cf9] = 0x0a\r\n')
+        # status bit 3: the last write was a command
+        self.assertEqual(hmp(dst, 'i /b 0x64'), 'portb[0x0064] = 0x1c\r\n')
+        hmp(dst, 'o /b 0x60 0xfe')          # output port: reset line low
+        ev = dst.qmp.wait_event('RESET', timeout=5)
+        self.assertEqual(ev['data'], {'guest': True, 'reason': 'guest-reset'})
+        # a reset clears the latch
+        self.assertEqual(hmp(dst, 'i /b 0xcf9'), 'portb[0x0cf9] = 0x00\r\n')
+
     def test_pmemsave_differs_when_guest_ran(self):
         """The RAM comparison above can fail: a running guest changes it."""
         src = self.source()
