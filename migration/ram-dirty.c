@@ -229,6 +229,7 @@ bool migration_bitmap_sync(RAMState *rs, Error **errp)
     }
     rs->dirty_pages += added;
     rs->sync_dirtied = added;
+    pagemap_cache_invalidate(&rs->untouched);
     update_dirty_rate(rs, added);
 
     transferred = ram_stat_get(&ram_counters.transferred);

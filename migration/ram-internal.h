@@ -6,6 +6,7 @@
 #ifndef MIGRATION_RAM_INTERNAL_H
 #define MIGRATION_RAM_INTERNAL_H
 
+#include "qemu/pagemap.h"
 #include "migration/qemu-file.h"
 #include "system/memory.h"
 #include "migration/ram.h"
@@ -57,6 +58,10 @@ typedef struct RAMState {
     uint64_t pps_start_pages;
     /* bytes sent at the start of the dirty-rate period (auto-converge) */
     uint64_t throttle_bytes_prev;
+    /* Never-populated pages of private anonymous blocks: zero without
+     * reading them.  Dropped at every sync (a page written after the
+     * snapshot is dirty in the next sync and sent again then). */
+    PageMapCache untouched;
 } RAMState;
 
 /* ram.c: the counters, updated with relaxed atomics */

@@ -11,17 +11,40 @@
 
 /* The block of the previous page record (CONTINUE), for one stream. */
 static RAMBlock *ram_load_last_block;
+/*
+ * Never-populated pages of private anonymous blocks: a ZERO record for one
+ * needs no look at the page.  Pages this thread writes are noted in it;
+ * it is dropped at EOS and MULTIFD_FLUSH, after which multifd channels may
+ * have written pages behind its back.
+ */
+static PageMapCache ram_load_untouched;
 
 int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
 {
     ram_load_last_block = NULL;
+    pagemap_cache_destroy(&ram_load_untouched);
+    pagemap_cache_init(&ram_load_untouched);
     return 0;
 }
 
 int ram_load_cleanup(void *opaque)
 {
     ram_load_last_block = NULL;
+    pagemap_cache_destroy(&ram_load_untouched);
     return 0;
+}
+
+/* A ZERO record: leave untouched pages unallocated, clear the others. */
+static void ram_load_zero_page(RAMBlock *rb, uint8_t *host)
+{
+    if (rb->fd < 0 && !rb->shared &&
+        pagemap_page_untouched(&ram_load_untouched, host,
+                               rb->host + rb->size)) {
+        return;
+    }
+    if (!buffer_is_zero(host, TARGET_PAGE_SIZE)) {
+        memset(host, 0, TARGET_PAGE_SIZE);
+    }
 }
 
 /* u8 len + name; the result is NUL-terminated.  false on a read error. */
@@ -128,10 +151,7 @@ static int ram_load_record(QEMUFile *f, uint64_t offset, int flags)
             error_report("Found a zero page with value %d", ch);
             return -EINVAL;
         }
-        /* Leave untouched zero pages unallocated on the destination. */
-        if (!buffer_is_zero(host, TARGET_PAGE_SIZE)) {
-            memset(host, 0, TARGET_PAGE_SIZE);
-        }
+        ram_load_zero_page(ram_load_last_block, host);
         return 0;
     case RAM_SAVE_FLAG_PAGE:
         host = ram_load_host(f, offset, flags);
@@ -139,8 +159,10 @@ static int ram_load_record(QEMUFile *f, uint64_t offset, int flags)
             return qemu_file_get_error(f) ?: -EINVAL;
         }
         qemu_get_buffer(f, host, TARGET_PAGE_SIZE);
+        pagemap_cache_note_written(&ram_load_untouched, host);
         return 0;
     case RAM_SAVE_FLAG_MULTIFD_FLUSH:
+        pagemap_cache_invalidate(&ram_load_untouched);
         /* every page of the round is in RAM before the next one (without
          * multifd the pages came in the main stream: nothing to wait for) */
         return ram_multifd ? ram_multifd->recv_sync() : 0;
@@ -171,6 +193,7 @@ int ram_load(QEMUFile *f, void *opaque, int version_id)
             return -EINVAL;
         }
         if (flags & RAM_SAVE_FLAG_EOS) {
+            pagemap_cache_invalidate(&ram_load_untouched);
             if (flags != RAM_SAVE_FLAG_EOS || addr) {
                 error_report("Unknown combination of migration flags: 0x%x",
                              flags);

@@ -42,11 +42,14 @@ static void ram_rate_window_maybe_reset(RAMState *rs, QEMUFile *f)
     }
 }
 
+/* Checked per page: the clock is read only once the budget looks spent
+ * (a window that has not spent it has nothing to reset). */
 static bool ram_rate_exceeded(RAMState *rs, QEMUFile *f)
 {
     uint64_t limit = ram_rate_window_bytes(rs);
 
-    if (limit == UINT64_MAX) {
+    if (limit == UINT64_MAX ||
+        ram_bytes_out(f) - rs->rate_start_bytes < limit) {
         return false;
     }
     ram_rate_window_maybe_reset(rs, f);
@@ -93,6 +96,22 @@ static uint64_t save_page_header(RAMState *rs, QEMUFile *f, RAMBlock *rb,
     return 9 + len;
 }
 
+/*
+ * Is the page zero?  A page of private anonymous RAM that was never
+ * populated is, without reading it (an idle guest's RAM is mostly such
+ * pages); any other page is scanned.
+ */
+static bool ram_page_is_zero(RAMState *rs, RAMBlock *rb, uint64_t offset)
+{
+    const uint8_t *p = rb->host + offset;
+
+    if (rb->fd < 0 && !rb->shared &&
+        pagemap_page_untouched(&rs->untouched, p, rb->host + rb->size)) {
+        return true;
+    }
+    return buffer_is_zero(p, TARGET_PAGE_SIZE);
+}
+
 static bool ram_detect_zero(void)
 {
     /* "multifd" detection without multifd falls back to the legacy
@@ -110,7 +129,7 @@ static int ram_save_page_mapped(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
 {
     Error *err = NULL;
 
-    if (detect && buffer_is_zero(bs->rb->host + offset, TARGET_PAGE_SIZE)) {
+    if (detect && ram_page_is_zero(rs, bs->rb, offset)) {
         ram_mapped->clear_page(bs->rb, offset);
         ram_stat_add(&ram_counters.duplicate, 1);
         return 0;
@@ -147,7 +166,7 @@ static int ram_save_page(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
     if (ram_mapped_active()) {
         return ram_save_page_mapped(rs, f, bs, offset, multifd, detect);
     }
-    if (detect && buffer_is_zero(p, TARGET_PAGE_SIZE)) {
+    if (detect && ram_page_is_zero(rs, bs->rb, offset)) {
         bytes = save_page_header(rs, f, bs->rb, offset | RAM_SAVE_FLAG_ZERO);
         qemu_put_byte(f, 0);
         ram_stat_add(&ram_counters.duplicate, 1);
@@ -258,6 +277,7 @@ int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
 
     ram_save_cleanup(rs);
     memset(rs, 0, sizeof(*rs));
+    pagemap_cache_init(&rs->untouched);
     ram_stats_reset();
     rs->rate_start_ms = rs->pps_start_ms = ram_clock_ms();
     rs->rate_start_bytes = ram_bytes_out(f);
@@ -414,6 +434,7 @@ void ram_save_cleanup(void *opaque)
     RAMState *rs = opaque;
 
     ram_state_free_bitmaps(rs);
+    pagemap_cache_destroy(&rs->untouched);
     rs->cur_block = 0;
     rs->cur_page = 0;
     rs->last_sent_block = NULL;

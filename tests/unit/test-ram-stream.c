@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit test for the "ram" section: save/load round trips, dirty tracking. */
 #include "qemu/osdep.h"
+#include <sys/mman.h>
 #include "system/accel-ops.h"
 #include "system/memory.h"
 #include "migration/register.h"
@@ -300,6 +301,41 @@ static void test_round_trip_idle(void)
     snapshot_check_and_free(&snap);
 }
 
+/*
+ * Never-populated pages (pagemap) are zero pages without being read: an
+ * idle guest's RAM after MADV_DONTNEED, a few pages with data.  The copy
+ * is exact and the untouched pages count as duplicates.
+ */
+static void test_untouched_pages(void)
+{
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    QEMUFile *f = qemu_file_new_output_buffer(buf);
+    int sections = 1;
+    Snapshot snap;
+    RAMStats st;
+
+    fill_pattern(5);
+    g_assert_cmpint(madvise(ram->host, RAM_SIZE, MADV_DONTNEED), ==, 0);
+    ram->host[page_off(7) + 3] = 0x77;
+    ram->host[page_off(RAM_PAGES - 1)] = 0x99;
+    snapshot_take(&snap);
+    g_assert_cmpint(save_setup(f), ==, 0);
+    while (ram_ops->save_live_iterate(f, ram_opaque) == 0) {
+        sections++;
+    }
+    sections++;
+    g_assert_cmpint(ram_ops->save_live_complete_precopy(f, ram_opaque), ==, 0);
+    sections++;
+    ram_stats_get(&st);
+    g_assert_cmpint(st.normal, ==, 2 + ROM_SIZE / TARGET_PAGE_SIZE);
+    g_assert_cmpint(st.duplicate, ==, RAM_PAGES - 2);
+    ram_ops->save_cleanup(ram_opaque);
+    qemu_fclose(f);
+    clobber();
+    g_assert_cmpint(load_all(buf, sections), ==, 0);
+    snapshot_check_and_free(&snap);
+}
+
 /* zero-page-detection=none sends every page whole. */
 static void test_zero_detection_none(void)
 {
@@ -533,6 +569,22 @@ static void build_zero_and_page(QEMUFile *f)
     qemu_put_be64(f, 0x10);
 }
 
+/* ZERO for page 1 (untouched), PAGE for it, ZERO again, one section. */
+static void build_zero_page_zero(QEMUFile *f)
+{
+    uint8_t page[TARGET_PAGE_SIZE];
+
+    memset(page, 0x42, sizeof(page));
+    qemu_put_be64(f, 0x1000 | 0x2);
+    put_name(f, "pc.ram");
+    qemu_put_byte(f, 0);
+    qemu_put_be64(f, 0x1000 | 0x8 | 0x20);
+    qemu_put_buffer(f, page, sizeof(page));
+    qemu_put_be64(f, 0x1000 | 0x2 | 0x20);
+    qemu_put_byte(f, 0);
+    qemu_put_be64(f, 0x10);
+}
+
 static void test_load_errors(void)
 {
     g_assert_cmpint(load_crafted(build_good_block_list), ==, 0);
@@ -551,6 +603,12 @@ static void test_load_errors(void)
         g_assert_cmpint(ram->host[0x4000 + i], ==, 0);
         g_assert_cmpint(ram->host[0x5000 + i], ==, 0x42);
     }
+    /* the loader's own write makes an untouched page one to clear */
+    g_assert_cmpint(madvise(ram->host, RAM_SIZE, MADV_DONTNEED), ==, 0);
+    g_assert_cmpint(load_crafted(build_zero_page_zero), ==, 0);
+    for (uint64_t i = 0; i < TARGET_PAGE_SIZE; i++) {
+        g_assert_cmpint(ram->host[0x1000 + i], ==, 0);
+    }
     /* A version other than 4 is refused. */
     {
         QEMUFile *in = qemu_file_new_input_buffer((const uint8_t *)"", 0);
@@ -567,6 +625,7 @@ int main(int argc, char **argv)
     test_zero_detection = ZERO_PAGE_DETECTION_LEGACY;
     g_test_add_func("/ram/setup-format", test_setup_format);
     g_test_add_func("/ram/round-trip-idle", test_round_trip_idle);
+    g_test_add_func("/ram/untouched-pages", test_untouched_pages);
     g_test_add_func("/ram/zero-detection-none", test_zero_detection_none);
     g_test_add_func("/ram/round-trip-dirtying", test_round_trip_dirtying);
     g_test_add_func("/ram/rate-limit", test_rate_limit);
