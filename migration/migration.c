@@ -407,6 +407,24 @@ static bool migration_completion(MigrationState *s)
 
 static gboolean migration_cleanup_bh(gpointer opaque);
 
+/*
+ * The remaining data fits the downtime limit: switch over now, or is one
+ * more live pass worth it?  While each exact sync still finds at most half
+ * of what the previous one did, the guest is not re-dirtying as fast as we
+ * send, and another pass shrinks what must go while it is stopped (the
+ * downtime limit is a ceiling, not a target).  Once it stops halving, or
+ * little is left, switch.  At most log2(RAM / floor) extra passes.
+ */
+#define SWITCHOVER_SMALL_BYTES (1 << 20)
+
+static bool migration_switchover_now(MigrationState *s, uint64_t pending)
+{
+    uint64_t prev = s->last_exact_pending;
+
+    s->last_exact_pending = pending;
+    return pending <= SWITCHOVER_SMALL_BYTES || pending > prev / 2;
+}
+
 static void migration_iterate(MigrationState *s)
 {
     for (;;) {
@@ -421,10 +439,11 @@ static void migration_iterate(MigrationState *s)
         if (pending < s->threshold_size) {
             qemu_savevm_state_pending_exact(&must, &can);
             pending = must + can;
-        }
-        if (!pending || pending < s->threshold_size) {
-            migration_completion(s);
-            return;
+            if (!pending || (pending < s->threshold_size &&
+                             migration_switchover_now(s, pending))) {
+                migration_completion(s);
+                return;
+            }
         }
         r = qemu_savevm_state_iterate(s->to_dst_file);
         if (r < 0 || qemu_file_get_error(s->to_dst_file)) {
@@ -632,6 +651,7 @@ static void migrate_init(MigrationState *s)
     s->mbps = 0;
     s->pages_per_second = 0;
     s->threshold_size = 0;
+    s->last_exact_pending = UINT64_MAX;
     s->rate_limit_extra = 0;
     s->rate_limit_start_bytes = 0;
     s->iteration_initial_pages = 0;
