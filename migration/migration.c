@@ -425,6 +425,24 @@ static bool migration_switchover_now(MigrationState *s, uint64_t pending)
     return pending <= SWITCHOVER_SMALL_BYTES || pending > prev / 2;
 }
 
+/*
+ * Bytes that fit the downtime limit.  Before the first 100 ms window has
+ * measured the bandwidth, what this window has sent so far stands in, so
+ * a small guest need not wait for the window to end.
+ */
+static uint64_t migration_threshold(MigrationState *s)
+{
+    int64_t spent;
+
+    if (s->threshold_size || migrate_avail_switchover_bandwidth()) {
+        return s->threshold_size;
+    }
+    spent = MAX(migration_now_ms() - s->iteration_start_time, 1);
+    return (double)(migration_transferred_bytes(s) -
+                    s->iteration_initial_bytes) / spent *
+           migrate_downtime_limit();
+}
+
 static void migration_iterate(MigrationState *s)
 {
     for (;;) {
@@ -436,10 +454,10 @@ static void migration_iterate(MigrationState *s)
         }
         qemu_savevm_state_pending_estimate(&must, &can);
         pending = must + can;
-        if (pending < s->threshold_size) {
+        if (!pending || pending < migration_threshold(s)) {
             qemu_savevm_state_pending_exact(&must, &can);
             pending = must + can;
-            if (!pending || (pending < s->threshold_size &&
+            if (!pending || (pending < migration_threshold(s) &&
                              migration_switchover_now(s, pending))) {
                 migration_completion(s);
                 return;
