@@ -64,6 +64,17 @@ typedef struct RAMState {
     PageMapCache untouched;
 } RAMState;
 
+/*
+ * Was this page of rb never populated (so it reads as zeros)?  Only
+ * private anonymous blocks can say so; see qemu/pagemap.h.
+ */
+static inline bool ram_page_untouched(PageMapCache *c, RAMBlock *rb,
+                                      const uint8_t *host)
+{
+    return rb->fd < 0 && !rb->shared &&
+           pagemap_page_untouched(c, host, rb->host + rb->size);
+}
+
 /* ram.c: the counters, updated with relaxed atomics */
 extern RAMStats ram_counters;
 static inline void ram_stat_add(uint64_t *field, uint64_t v)

@@ -37,12 +37,8 @@ int ram_load_cleanup(void *opaque)
 /* A ZERO record: leave untouched pages unallocated, clear the others. */
 static void ram_load_zero_page(RAMBlock *rb, uint8_t *host)
 {
-    if (rb->fd < 0 && !rb->shared &&
-        pagemap_page_untouched(&ram_load_untouched, host,
-                               rb->host + rb->size)) {
-        return;
-    }
-    if (!buffer_is_zero(host, TARGET_PAGE_SIZE)) {
+    if (!ram_page_untouched(&ram_load_untouched, rb, host) &&
+        !buffer_is_zero(host, TARGET_PAGE_SIZE)) {
         memset(host, 0, TARGET_PAGE_SIZE);
     }
 }

@@ -105,11 +105,8 @@ static bool ram_page_is_zero(RAMState *rs, RAMBlock *rb, uint64_t offset)
 {
     const uint8_t *p = rb->host + offset;
 
-    if (rb->fd < 0 && !rb->shared &&
-        pagemap_page_untouched(&rs->untouched, p, rb->host + rb->size)) {
-        return true;
-    }
-    return buffer_is_zero(p, TARGET_PAGE_SIZE);
+    return ram_page_untouched(&rs->untouched, rb, p) ||
+           buffer_is_zero(p, TARGET_PAGE_SIZE);
 }
 
 static bool ram_detect_zero(void)
