@@ -126,6 +126,16 @@ void migration_rate_account(uint64_t len);
 /* Current limit in bytes per second (0 = unlimited). */
 uint64_t migration_rate_get(void);
 
+/* ---- the outgoing thread's pacing (migration-rate.c) ---- */
+/* A new window starts counting from the bytes sent so far. */
+void migration_rate_reset(MigrationState *s);
+/* Sleep out the window once its budget is spent; measure bandwidth. */
+void migration_rate_limit(MigrationState *s);
+/* Bytes that may still be sent with the VM stopped (downtime-limit). */
+uint64_t migration_threshold(MigrationState *s);
+/* pending fits the threshold: switch over now, or one more pass? */
+bool migration_switchover_now(MigrationState *s, uint64_t pending);
+
 /* ---- channels (channel.c, channel-incoming.c) ---- */
 MigrationAddress *migration_address_clone(const MigrationAddress *addr);
 /* Stop listening / loading and wait for the loading thread (exit). */
