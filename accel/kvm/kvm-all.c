@@ -200,14 +200,21 @@ static bool kvm_create_vm(Error **errp)
     return true;
 }
 
-/* Manual dirty-log protection with initially-set bitmaps, if offered. */
+/*
+ * Manual dirty-log protection, if offered, without initially-set bitmaps:
+ * with them KVM defers write protection to the first KVM_CLEAR_DIRTY_LOG,
+ * which then walks every page of every slot (19 ms for a mostly empty
+ * 8 GiB guest here); without them, enabling the log write-protects only
+ * the pages that are mapped (about 1 ms).  Migration marks every page
+ * dirty at setup itself, so nothing else changes.
+ */
 static void kvm_enable_manual_dirty_log(void)
 {
     int flags = kvm_check_extension(kvm_state.vmfd,
                                     KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
     struct kvm_enable_cap cap = { .cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 };
 
-    flags &= KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KVM_DIRTY_LOG_INITIALLY_SET;
+    flags &= KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE;
     if (!(flags & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE)) {
         return;
     }
