@@ -164,7 +164,8 @@ static gpointer incoming_thread(gpointer opaque)
     IncomingLoad *load = opaque;
 
     load->ret = qemu_loadvm_state(load->mis->from_src_file, &load->err);
-    g_idle_add(incoming_finish_bh, load);
+    /* the guest is stopped until this runs: ahead of other main-loop work */
+    g_idle_add_full(G_PRIORITY_HIGH, incoming_finish_bh, load, NULL);
     return NULL;
 }
 
