@@ -108,12 +108,9 @@ void migration_incoming_cli_start(void)
 
 /* ---- loading ---- */
 
-static gboolean incoming_finish_bh(gpointer opaque)
+/* The load thread has returned; what is left of it is its exit. */
+static void incoming_release(MigrationIncomingState *mis)
 {
-    IncomingLoad *load = opaque;
-    MigrationIncomingState *mis = load->mis;
-    RunState rs;
-
     if (mis->thread) {
         g_thread_join(mis->thread);
         mis->thread = NULL;
@@ -121,9 +118,18 @@ static gboolean incoming_finish_bh(gpointer opaque)
     multifd_recv_cleanup();     /* every page is in: the channels can go */
     qemu_fclose(mis->from_src_file);
     mis->from_src_file = NULL;
+}
+
+static gboolean incoming_finish_bh(gpointer opaque)
+{
+    IncomingLoad *load = opaque;
+    MigrationIncomingState *mis = load->mis;
+    RunState rs;
+
     if (load->ret < 0) {
         Error *err = load->err;
 
+        incoming_release(mis);
         if (!err) {
             error_setg(&err, "%s", strerror(-load->ret));
         }
@@ -143,6 +149,7 @@ static gboolean incoming_finish_bh(gpointer opaque)
         error_free(err);
         return G_SOURCE_REMOVE;
     }
+    /* the guest waits for this: start it before tidying up the load */
     rs = global_state_get_runstate();
     if (!global_state_received() || rs == RUN_STATE_RUNNING ||
         rs == RUN_STATE_SUSPENDED) {
@@ -154,6 +161,7 @@ static gboolean incoming_finish_bh(gpointer opaque)
     } else {
         runstate_set(rs);
     }
+    incoming_release(mis);
     migrate_set_state(&mis->status, MIGRATION_STATUS_ACTIVE,
                       MIGRATION_STATUS_COMPLETED);
     return G_SOURCE_REMOVE;
