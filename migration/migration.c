@@ -296,6 +296,8 @@ static bool migration_completion(MigrationState *s)
             return false;
         }
     }
+    /* the vCPU threads read their state while the last RAM pass goes */
+    cpu_prefetch_all_states();
     bql_lock();
     ret = qemu_savevm_state_complete_precopy_with_err(s->to_dst_file, &err);
     bql_unlock();

@@ -211,6 +211,28 @@ int cpu_throttle_get_percentage(void)
     return g_atomic_int_get(&throttle_percentage);
 }
 
+/* With cpus_mutex held, paused: cpu_prefetch_all_states() asked. */
+static void vcpu_get_own_state(CPUState *cpu)
+{
+    const AccelOps *ops = current_accel();
+    Error *err = NULL;
+
+    cpu->state_request = false;
+    if (cpu->vcpu_dirty) {
+        return;
+    }
+    cpu->state_busy = true;
+    pthread_mutex_unlock(&cpus_mutex);
+    if (!ops->get_state(cpu, &err)) {
+        error_report_err(err);      /* cpu_synchronize_state() retries */
+    } else {
+        cpu->vcpu_dirty = true;
+    }
+    pthread_mutex_lock(&cpus_mutex);
+    cpu->state_busy = false;
+    pthread_cond_broadcast(&cpus_cond);
+}
+
 static void *vcpu_thread_fn(void *opaque)
 {
     CPUState *cpu = opaque;
@@ -233,8 +255,13 @@ static void *vcpu_thread_fn(void *opaque)
             cpu->stopped = true;
             pthread_cond_broadcast(&cpus_cond);
             while (cpu->stop && !cpu->quit) {
+                if (cpu->state_request) {
+                    vcpu_get_own_state(cpu);
+                    continue;
+                }
                 pthread_cond_wait(&cpus_cond, &cpus_mutex);
             }
+            cpu->state_request = false;
             cpu->stopped = false;
             parked = false;
             continue;
@@ -383,18 +410,46 @@ bool all_vcpus_paused(void)
     return all;
 }
 
+void cpu_prefetch_all_states(void)
+{
+    const AccelOps *ops = current_accel();
+
+    if (!ops || !ops->get_state) {
+        return;
+    }
+    pthread_mutex_lock(&cpus_mutex);
+    for (unsigned i = 0; i < ncpus; i++) {
+        CPUState *cpu = cpus[i];
+
+        if (cpu->accel && cpu->created && cpu->stopped && !cpu->vcpu_dirty) {
+            cpu->state_request = true;
+        }
+    }
+    pthread_cond_broadcast(&cpus_cond);
+    pthread_mutex_unlock(&cpus_mutex);
+}
+
 void cpu_synchronize_state(CPUState *cpu)
 {
     const AccelOps *ops = current_accel();
     Error *err = NULL;
-    bool running;
+    bool running, dirty;
 
-    if (!ops || !cpu->accel || cpu->vcpu_dirty) {
+    if (!ops || !cpu->accel) {
         return;
     }
     pthread_mutex_lock(&cpus_mutex);
+    /* a prefetch not begun is ours to do; one under way, we wait for */
+    cpu->state_request = false;
+    while (cpu->state_busy) {
+        pthread_cond_wait(&cpus_cond, &cpus_mutex);
+    }
+    dirty = cpu->vcpu_dirty;
     running = cpu->created && !cpu->stop;
     pthread_mutex_unlock(&cpus_mutex);
+    if (dirty) {
+        return;
+    }
     if (running) {
         /* Take a snapshot: stop this vCPU for the moment of the copy. */
         pause_set(&cpu, 1);

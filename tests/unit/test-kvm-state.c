@@ -194,6 +194,33 @@ static void test_run_realmode(void)
     bsp->vcpu_dirty = false;
     cpu_synchronize_state(bsp);
     g_assert_cmphex(bsp->arch->rip, ==, 0x102a);
+
+    /* The vCPU threads fetch their own state on request (migration's
+     * switchover): afterwards it is current, without another fetch. */
+    resume_all_vcpus();
+    g_usleep(20000);
+    pause_all_vcpus();
+    bsp->vcpu_dirty = ap->vcpu_dirty = false;
+    memset(bsp->arch->regs, 0xee, sizeof(bsp->arch->regs));
+    bsp->arch->rip = 0;
+    cpu_prefetch_all_states();
+    cpu_synchronize_state(bsp);         /* waits for, or does, the fetch */
+    g_assert_true(bsp->vcpu_dirty);
+    g_assert_cmphex(bsp->arch->rip, ==, 0x102a);
+    g_assert_cmphex(bsp->arch->regs[R_EBX], ==, 0xcafebabe);
+    t0 = g_get_monotonic_time();
+    while (!ap->vcpu_dirty) {           /* nobody synchronizes the AP */
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, G_TIME_SPAN_SECOND);
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(ap->arch->mp_state, ==, X86_MP_STATE_UNINITIALIZED);
+    /* dirty state is put back before the guest runs on */
+    resume_all_vcpus();
+    g_usleep(20000);
+    pause_all_vcpus();
+    bsp->vcpu_dirty = false;
+    cpu_synchronize_state(bsp);
+    g_assert_cmphex(bsp->arch->rip, ==, 0x102a);
     vm_teardown();
 }
 

@@ -32,6 +32,9 @@ typedef struct CPUState {
     bool halted;
     /* env newer than the accelerator's copy: put before the next run */
     bool vcpu_dirty;
+    /* cpu_prefetch_all_states(): the paused thread is asked to get its
+     * state (state_request), and is getting it (state_busy); cpus_mutex */
+    bool state_request, state_busy;
     X86CPU *arch;                 /* architectural state (target/i386) */
     void *accel;                  /* accelerator private (KVM: fd, kvm_run) */
     unsigned nr_cores, nr_threads; /* per package / per core (-smp) */
@@ -65,6 +68,13 @@ void qemu_cpu_kick(CPUState *cpu);
 
 /* Make cpu->arch current (from the accelerator), if the vCPU is paused. */
 void cpu_synchronize_state(CPUState *cpu);
+/*
+ * With every vCPU paused: each vCPU thread gets its own state now, in
+ * parallel with the caller, so that a later cpu_synchronize_state() finds
+ * it done (the migration switchover overlaps this with the last RAM pass).
+ * cpu_synchronize_state() waits for one under way or does it itself.
+ */
+void cpu_prefetch_all_states(void);
 /* Power-on state into arch and accelerator (system_reset, start-up). */
 void cpu_reset(CPUState *cpu);
 
