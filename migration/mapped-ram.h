@@ -62,6 +62,8 @@ int qemu_file_set_offset(QEMUFile *f, int64_t offset);
 /* ---- source ---- */
 /* "Migration requires seekable transport (e.g. file)" unless file:. */
 bool mapped_ram_transport_ok(const MigrationAddress *addr, Error **errp);
+/* direct-io: an O_DIRECT fd of the file behind fd, or -1 (reported). */
+int mapped_ram_direct_fd(int fd, int accmode, Error **errp);
 /* Forget the blocks of a previous migration. */
 void mapped_ram_save_reset(void);
 /* Write rb's header into f and reserve its bitmap and pages region. */

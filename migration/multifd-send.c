@@ -312,7 +312,17 @@ static bool mapped_channel_open(SendChannel *c, MigrationAddress *addr,
         error_prepend(errp, "multifd: cannot open channel %d: ", c->id);
         return false;
     }
-    /* a /dev/fdset dup is tracked by its set: keep a plain dup */
+    /* a /dev/fdset dup is tracked by its set: keep a plain dup, or with
+     * direct-io a description of our own with O_DIRECT (pages only) */
+    if (migrate_direct_io()) {
+        c->fd = mapped_ram_direct_fd(fd, O_WRONLY, errp);
+        qemu_close(fd);
+        if (c->fd < 0) {
+            error_prepend(errp, "multifd: channel %d: ", c->id);
+            return false;
+        }
+        return true;
+    }
     c->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     qemu_close(fd);
     if (c->fd < 0) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mapped-ram: block headers, bitmaps and pages at fixed file offsets. */
 #include "qemu/osdep.h"
+#include "qemu/sockets.h"
 #include "migration/mapped-ram.h"
 #include "migration/migration.h"
 #include "migration/options.h"
@@ -23,6 +24,35 @@ typedef struct MappedBlock {
 
 static GArray *mapped_blocks;       /* MappedBlock */
 static uint64_t mapped_end;         /* end of the last pages region */
+/* direct-io without multifd: the migration thread's O_DIRECT fd */
+static int mapped_direct_fd = -1;
+
+int mapped_ram_direct_fd(int fd, int accmode, Error **errp)
+{
+    int dfd = qemu_reopen_fd(fd, accmode | O_DIRECT);
+
+    if (dfd < 0) {
+        error_setg_errno(errp, errno, "direct-io: the migration file cannot "
+                         "be opened with O_DIRECT");
+    }
+    return dfd;
+}
+
+/*
+ * The fd the migration thread writes pages with: the file's own, or with
+ * direct-io an O_DIRECT one (pages are aligned; the headers and bitmaps
+ * the stream writes through fd are not, so fd itself stays buffered).
+ */
+static int mapped_ram_page_fd(int fd, Error **errp)
+{
+    if (!migrate_direct_io()) {
+        return fd;
+    }
+    if (mapped_direct_fd < 0) {
+        mapped_direct_fd = mapped_ram_direct_fd(fd, O_WRONLY, errp);
+    }
+    return mapped_direct_fd;
+}
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -125,8 +155,18 @@ bool mapped_ram_transport_ok(const MigrationAddress *addr, Error **errp)
     return true;
 }
 
+/* The migration ended: drop the direct-io fd. */
+static void mapped_ram_save_cleanup(void)
+{
+    if (mapped_direct_fd >= 0) {
+        close(mapped_direct_fd);
+        mapped_direct_fd = -1;
+    }
+}
+
 void mapped_ram_save_reset(void)
 {
+    mapped_ram_save_cleanup();
     if (mapped_blocks) {
         for (guint i = 0; i < mapped_blocks->len; i++) {
             g_free(g_array_index(mapped_blocks, MappedBlock, i).bmap);
@@ -379,7 +419,18 @@ bool mapped_ram_load_block(QEMUFile *f, RAMBlock *rb, Error **errp)
         error_prepend(errp, "Error reading bitmap: ");
         return false;
     }
-    if (!load_pages(fd, rb, &h, bmap, pages, errp)) {
+    if (migrate_direct_io()) {
+        /* pages only: the header and bitmap reads above are unaligned */
+        int dfd = mapped_ram_direct_fd(fd, O_RDONLY, errp);
+        bool ok = dfd >= 0 && load_pages(dfd, rb, &h, bmap, pages, errp);
+
+        if (dfd >= 0) {
+            close(dfd);
+        }
+        if (!ok) {
+            return false;
+        }
+    } else if (!load_pages(fd, rb, &h, bmap, pages, errp)) {
         return false;
     }
     if (qemu_file_set_offset(f, h.pages_offset + rb->size) < 0) {
@@ -398,6 +449,8 @@ static bool mapped_ram_enabled(void)
 const RAMMappedOps mapped_ram_ops = {
     .enabled = mapped_ram_enabled,
     .save_reset = mapped_ram_save_reset,
+    .save_cleanup = mapped_ram_save_cleanup,
+    .page_fd = mapped_ram_page_fd,
     .save_block = mapped_ram_save_block,
     .write_page = mapped_ram_write_page,
     .clear_page = mapped_ram_clear_page,

@@ -124,6 +124,7 @@ static bool ram_detect_zero(void)
 static int ram_save_page_mapped(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
                                 uint64_t offset, bool multifd, bool detect)
 {
+    int fd;
     Error *err = NULL;
 
     if (detect && ram_page_is_zero(rs, bs->rb, offset)) {
@@ -134,7 +135,8 @@ static int ram_save_page_mapped(RAMState *rs, QEMUFile *f, RAMBlockState *bs,
     if (multifd) {
         return ram_multifd->queue_page(bs->rb, offset) ? 0 : -EIO;
     }
-    if (!ram_mapped->write_page(qemu_file_get_fd(f), bs->rb, offset, &err)) {
+    fd = ram_mapped->page_fd(qemu_file_get_fd(f), &err);
+    if (fd < 0 || !ram_mapped->write_page(fd, bs->rb, offset, &err)) {
         error_report_err(err);
         return -EIO;
     }
@@ -432,6 +434,9 @@ void ram_save_cleanup(void *opaque)
 
     ram_state_free_bitmaps(rs);
     pagemap_cache_destroy(&rs->untouched);
+    if (ram_mapped) {
+        ram_mapped->save_cleanup();
+    }
     rs->cur_block = 0;
     rs->cur_page = 0;
     rs->last_sent_block = NULL;

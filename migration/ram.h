@@ -114,6 +114,9 @@ void ram_set_multifd_ops(const RAMMultifdOps *ops);
 typedef struct RAMMappedOps {
     bool (*enabled)(void);                      /* the capability */
     void (*save_reset)(void);
+    void (*save_cleanup)(void);
+    /* the fd this thread writes pages with, given the stream's (direct-io) */
+    int (*page_fd)(int fd, Error **errp);
     bool (*save_block)(QEMUFile *f, RAMBlock *rb, Error **errp);
     bool (*write_page)(int fd, RAMBlock *rb, uint64_t offset, Error **errp);
     void (*clear_page)(RAMBlock *rb, uint64_t offset);

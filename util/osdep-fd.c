@@ -80,3 +80,11 @@ bool socket_is_unix(int fd)
     }
     return ss.ss_family == AF_UNIX;
 }
+
+int qemu_reopen_fd(int fd, int flags)
+{
+    char path[32];
+
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    return open(path, flags | O_CLOEXEC);
+}

@@ -40,6 +40,13 @@ bool socket_is_unix(int fd);
 void qemu_set_nonblock(int fd);
 void qemu_set_block(int fd);
 int qemu_set_cloexec(int fd, bool on);
+/*
+ * A new open file description of the file behind fd (/proc/self/fd/N),
+ * with flags (O_CLOEXEC added): file status flags such as O_DIRECT can
+ * differ from fd's, which they cannot for a dup.  The new fd, or -1 with
+ * errno set.
+ */
+int qemu_reopen_fd(int fd, int flags);
 
 /*
  * Send len bytes with nfds fds attached as SCM_RIGHTS (nfds may be 0).

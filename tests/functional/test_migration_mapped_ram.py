@@ -5,6 +5,7 @@ the guest goes on; the file is sparse; bad files and transports fail
 cleanly."""
 
 import os
+import time
 import unittest
 
 from migration_util import MigrationTestCase
@@ -12,7 +13,7 @@ from migration_util import MigrationTestCase
 MIB = 1 << 20
 
 
-class MappedRam(MigrationTestCase):
+class MappedRamCase(MigrationTestCase):
 
     def save(self, src, uri, channels=0):
         caps = {'mapped_ram': True}
@@ -57,6 +58,10 @@ class MappedRam(MigrationTestCase):
         self.assertEqual(info['status'], 'completed', info)
         self.wait_status(dst, 'running')
         self.check_continues(src, dst)
+
+
+
+class MappedRam(MappedRamCase):
 
     def test_save_restore(self):
         self.round_trip()
@@ -125,6 +130,79 @@ class MappedRam(MigrationTestCase):
             {'capability': 'xbzrle', 'state': True}])
         self.assertError(reply, desc='Mapped-ram migration is incompatible '
                                      'with xbzrle')
+
+
+def fds_on(pid, path):
+    """{fd: O_DIRECT set?} for the fds of process pid open on path."""
+    found = {}
+    for name in os.listdir('/proc/%d/fd' % pid):
+        try:
+            if os.readlink('/proc/%d/fd/%s' % (pid, name)) != path:
+                continue
+            with open('/proc/%d/fdinfo/%s' % (pid, name)) as f:
+                flags = next(int(line.split()[1], 8) for line in f
+                             if line.startswith('flags:'))
+        except (OSError, StopIteration):
+            continue
+        found[int(name)] = bool(flags & os.O_DIRECT)
+    return found
+
+
+class DirectIO(MappedRamCase):
+    """direct-io (QEMU 9.1): with mapped-ram, guest pages go to and come
+    from the file through O_DIRECT descriptors; headers, bitmaps and the
+    device state stay buffered."""
+
+    def dio_round_trip(self, channels, direct=True):
+        src = self.source()
+        path = self.tmp('vm.mig')
+        self.set_params(src, direct_io=direct)
+        self.set_caps(src, pause_before_switchover=True)
+        caps = {'mapped_ram': True}
+        if channels:
+            caps['multifd'] = True
+            self.set_params(src, multifd_channels=channels)
+        self.set_caps(src, **caps)
+        self.assertOk(src.cmd('migrate', uri='file:' + path))
+        self.wait_migration(src, states=('pre-switchover',), timeout=30)
+        # what a management stack sees in /proc while the save is open
+        fds = fds_on(src.proc.pid, path)
+        self.assertIn(False, fds.values(), fds)      # the stream itself
+        if direct:
+            self.assertEqual(list(fds.values()).count(True),
+                             max(channels, 1), fds)
+        else:
+            self.assertNotIn(True, fds.values(), fds)
+        self.assertOk(src.cmd('migrate-continue', state='pre-switchover'))
+        info = self.wait_migration(src, timeout=30)
+        self.assertEqual(info['status'], 'completed', info)
+        # the page descriptors go with the migration's clean-up
+        deadline = time.monotonic() + 5
+        while fds_on(src.proc.pid, path):
+            self.assertLess(time.monotonic(), deadline,
+                            fds_on(src.proc.pid, path))
+            time.sleep(0.05)
+        self.check_sparse(path)
+        src.shutdown()
+        dst = self.dest('defer')
+        self.set_params(dst, direct_io=direct)
+        if channels:
+            self.set_params(dst, multifd_channels=channels)
+        self.set_caps(dst, **caps)
+        self.assertOk(dst.cmd('migrate-incoming', uri='file:' + path))
+        self.assertEqual(self.wait_migration(dst, timeout=30)['status'],
+                         'completed')
+        self.wait_status(dst, 'running')
+        self.check_continues(src, dst)
+
+    def test_direct_io(self):
+        self.dio_round_trip(channels=0)
+
+    def test_direct_io_multifd(self):
+        self.dio_round_trip(channels=2)
+
+    def test_buffered_without_direct_io(self):
+        self.dio_round_trip(channels=2, direct=False)
 
 
 if __name__ == '__main__':
