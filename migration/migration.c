@@ -283,7 +283,9 @@ static bool migration_completion(MigrationState *s)
     Error *err = NULL;
     int ret;
 
-    run_in_main_thread(s, stop_vm_for_switchover);
+    if (!s->stopped_before_setup) {
+        run_in_main_thread(s, stop_vm_for_switchover);
+    }
     cpu_throttle_stop();                /* the vCPUs are stopped anyway */
     if (migrate_pause_before_switchover()) {
         if (!migration_wait_continue(s)) {
@@ -495,7 +497,8 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
     if (migration_is_blocked(errp)) {
         return false;
     }
-    if (migrate_mode() != MIG_MODE_NORMAL) {
+    if (migrate_mode() != MIG_MODE_NORMAL &&
+        migrate_mode() != MIG_MODE_CPR_REBOOT) {
         error_setg(errp, "Migration mode '%s' is not supported by Ferry yet",
                    MigMode_str(migrate_mode()));
         return false;
@@ -551,6 +554,7 @@ static void migrate_init(MigrationState *s)
     s->rate_limit_start_bytes = 0;
     s->iteration_initial_pages = 0;
     s->pause_released = false;
+    s->stopped_before_setup = false;
     s->vm_was_running = false;
     s->vm_old_state = runstate_get();
     s->rate_limit_max = migrate_max_bandwidth() * MIGRATION_BUFFER_DELAY_MS /
@@ -618,6 +622,12 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
             return;
         }
         s->to_dst_file = qemu_file_new_output_fd(fd);
+    }
+    if (migrate_mode() != MIG_MODE_NORMAL) {
+        /* CPR: the guest stops first and the copy is made of a still VM
+         * (QEMU's migration_start_outgoing); downtime is the whole copy */
+        stop_vm_for_switchover(s);
+        s->stopped_before_setup = true;
     }
     s->thread_created = true;
     s->thread = g_thread_new("live_migration", migration_thread, s);

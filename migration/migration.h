@@ -56,6 +56,7 @@ typedef struct MigrationState {
     uint64_t pages_per_second;
     uint64_t threshold_size;           /* bytes we may send while stopped */
     uint64_t last_exact_pending;       /* at the previous exact sync */
+    bool stopped_before_setup;         /* CPR modes: VM stopped by migrate */
     int64_t iteration_start_time;
     uint64_t iteration_initial_bytes;
     uint64_t iteration_initial_pages;

@@ -2,6 +2,7 @@
 /* RAM dirty bitmaps: per-block bitmaps fed by the accelerator's dirty log. */
 #include "qemu/osdep.h"
 #include "system/accel-ops.h"
+#include "migration/misc.h"
 #include "migration/ram-internal.h"
 
 /* Bitmap words the accelerator writes for a mapping of `pages` pages: it
@@ -26,6 +27,13 @@ static void add_block(RAMBlock *rb, void *opaque)
         return;
     }
     bs.pages = rb->size >> TARGET_PAGE_BITS;
+    if (ram_block_is_ignored(rb)) {
+        /* listed in the stream, never sent: no bit is ever set */
+        bs.bmap = g_new0(unsigned long, BITS_TO_LONGS(bs.pages));
+        bs.ignored = true;
+        g_array_append_val(b->blocks, bs);
+        return;
+    }
     bs.bmap = g_new(unsigned long, BITS_TO_LONGS(bs.pages));
     /* Everything is dirty at first: all of RAM is sent once. */
     memset(bs.bmap, 0xff, BITS_TO_LONGS(bs.pages) * sizeof(unsigned long));
@@ -47,7 +55,7 @@ static void add_mapping(GuestMemMapping *m, void *opaque)
     for (guint i = 0; i < b->blocks->len; i++) {
         RAMBlockState *bs = &g_array_index(b->blocks, RAMBlockState, i);
 
-        if (bs->rb == m->block) {
+        if (bs->rb == m->block && !bs->ignored) {
             ms.bs = (RAMBlockState *)(uintptr_t)i;   /* fixed up below */
             ms.pages = m->size >> TARGET_PAGE_BITS;
             ms.scratch = g_new0(unsigned long, scratch_longs(ms.pages));
@@ -77,7 +85,12 @@ bool ram_state_init_bitmaps(RAMState *rs, Error **errp)
         rs->maps[i].bs = &rs->blocks[(uintptr_t)rs->maps[i].bs];
     }
 
-    if (accel && accel->dirty_log_start && accel->dirty_log_sync) {
+    if (migrate_mode() != MIG_MODE_NORMAL) {
+        /* CPR: the VM stopped before the migration began; nothing is
+         * dirtied after this first, complete pass (as QEMU, no tracking) */
+        rs->dirty_log_on = false;
+        rs->track_all = false;
+    } else if (accel && accel->dirty_log_start && accel->dirty_log_sync) {
         if (!accel->dirty_log_start(errp)) {
             return false;
         }

@@ -19,6 +19,7 @@ typedef struct RAMBlockState {
     RAMBlock *rb;
     uint64_t pages;
     unsigned long *bmap;
+    bool ignored;             /* ram_block_is_ignored(): never dirty */
 } RAMBlockState;
 
 /* One guest mapping's scratch bitmap for the accelerator's sync. */
@@ -91,6 +92,15 @@ static inline uint64_t ram_stat_get(const uint64_t *field)
 }
 /* Whether a block migrates (every RAM block, today). */
 bool ram_block_is_migratable(const RAMBlock *rb);
+/*
+ * Listed in the stream but its pages are not sent: x-ignore-shared and a
+ * shared named file behind it (the destination maps the same file), as
+ * QEMU's migrate_ram_is_ignored().
+ */
+bool ram_block_is_ignored(const RAMBlock *rb);
+/* The guest-physical address of the block's offset 0 (its first
+ * mapping), sent with x-ignore-shared as QEMU sends mr->addr. */
+uint64_t ram_block_gpa(const RAMBlock *rb);
 int64_t ram_clock_ms(void);
 /* Bytes a multifd channel sent, with the pages of the packet (any
  * thread): counted as transferred, multifd and pre-copy/downtime bytes. */

@@ -2,6 +2,7 @@
 /* The "ram" section, destination side: block list check and page records. */
 #include "qemu/osdep.h"
 #include "qemu/bufferiszero.h"
+#include "migration/options.h"
 #include "migration/ram-internal.h"
 
 #define RAM_LOAD_KNOWN_FLAGS (RAM_SAVE_FLAG_ZERO | RAM_SAVE_FLAG_MEM_SIZE | \
@@ -80,6 +81,15 @@ static int ram_load_block_list(QEMUFile *f, uint64_t total)
                          ": Invalid argument", id, length, rb->size);
             return -EINVAL;
         }
+        if (migrate_ignore_shared()) {
+            uint64_t gpa = qemu_get_be64(f);
+
+            if (ram_block_is_ignored(rb) && gpa != ram_block_gpa(rb)) {
+                error_report("Mismatched GPAs for block %s %" PRId64 "!= %"
+                             PRId64, id, gpa, ram_block_gpa(rb));
+                return -EINVAL;
+            }
+        }
         if (ram_mapped_active()) {
             Error *err = NULL;
 
@@ -118,6 +128,10 @@ static uint8_t *ram_load_host(QEMUFile *f, uint64_t offset, int flags)
         rb = ram_block_find(id);
         if (!rb || !ram_block_is_migratable(rb)) {
             error_report("Can't find block %s", id);
+            return NULL;
+        }
+        if (ram_block_is_ignored(rb)) {
+            error_report("block %s should not be migrated !", id);
             return NULL;
         }
         ram_load_last_block = rb;

@@ -299,7 +299,7 @@ int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         return -EIO;
     }
 
-    qemu_put_be64(f, ram_bytes_total() | RAM_SAVE_FLAG_MEM_SIZE);
+    qemu_put_be64(f, ram_bytes_total_with_ignored() | RAM_SAVE_FLAG_MEM_SIZE);
     for (size_t i = 0; i < rs->nr_blocks; i++) {
         RAMBlock *rb = rs->blocks[i].rb;
         size_t len = strlen(rb->idstr);
@@ -308,6 +308,10 @@ int ram_save_setup(QEMUFile *f, void *opaque, Error **errp)
         qemu_put_buffer(f, (const uint8_t *)rb->idstr, len);
         qemu_put_be64(f, rb->size);
         bytes += 1 + len + 8;
+        if (migrate_ignore_shared()) {
+            qemu_put_be64(f, ram_block_gpa(rb));
+            bytes += 8;
+        }
         if (ram_mapped_active()) {
             if (i == 0) {
                 ram_mapped->save_reset();

@@ -2,6 +2,7 @@
 /* The "ram" section: registration, the block list and the RAM counters. */
 #include "qemu/osdep.h"
 #include "migration/register.h"
+#include "migration/options.h"
 #include "migration/ram-internal.h"
 
 RAMStats ram_counters;
@@ -38,7 +39,43 @@ bool ram_block_is_migratable(const RAMBlock *rb)
     return rb->size > 0 && rb->host;
 }
 
+bool ram_block_is_ignored(const RAMBlock *rb)
+{
+    return migrate_ignore_shared() && rb->shared && rb->mem_path;
+}
+
+typedef struct BlockGpa {
+    const RAMBlock *rb;
+    uint64_t gpa;
+    bool found;
+} BlockGpa;
+
+static void find_gpa(GuestMemMapping *m, void *opaque)
+{
+    BlockGpa *g = opaque;
+
+    if (!g->found && m->block == g->rb && m->offset == 0) {
+        g->gpa = m->gpa;
+        g->found = true;
+    }
+}
+
+uint64_t ram_block_gpa(const RAMBlock *rb)
+{
+    BlockGpa g = { .rb = rb };
+
+    memory_mapping_foreach(find_gpa, &g);
+    return g.gpa;
+}
+
 static void add_size(RAMBlock *rb, void *opaque)
+{
+    if (ram_block_is_migratable(rb) && !ram_block_is_ignored(rb)) {
+        *(uint64_t *)opaque += rb->size;
+    }
+}
+
+static void add_size_with_ignored(RAMBlock *rb, void *opaque)
 {
     if (ram_block_is_migratable(rb)) {
         *(uint64_t *)opaque += rb->size;
@@ -50,6 +87,14 @@ uint64_t ram_bytes_total(void)
     uint64_t total = 0;
 
     ram_block_foreach(add_size, &total);
+    return total;
+}
+
+uint64_t ram_bytes_total_with_ignored(void)
+{
+    uint64_t total = 0;
+
+    ram_block_foreach(add_size_with_ignored, &total);
     return total;
 }
 

@@ -59,6 +59,8 @@ void ram_mig_init(void);
 
 /* Bytes of guest RAM that migration carries (every migratable block). */
 uint64_t ram_bytes_total(void);
+/* ... and the blocks x-ignore-shared leaves out (the MEM_SIZE record). */
+uint64_t ram_bytes_total_with_ignored(void);
 
 /* Current counters (zeroed when a migration's setup starts). */
 void ram_stats_get(RAMStats *stats);

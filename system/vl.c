@@ -639,6 +639,10 @@ void qemu_init(int argc, char **argv)
     create_default_monitor();
     qemu_opts_foreach(&qemu_mon_opts, mon_init_func, NULL, NULL);
     migration_object_init();
+    if (migration_incoming_cli_pending()) {
+        /* before the machine's first reset: loaders leave RAM alone */
+        runstate_set(RUN_STATE_INMIGRATE);
+    }
     build_machine();
     fdset_cleanup_cmdline();
     if (cfg.dump_vmstate) {

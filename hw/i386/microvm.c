@@ -4,6 +4,7 @@
 #include "system/machine.h"
 #include "system/hostmem.h"
 #include "hw/boards.h"
+#include "system/runstate.h"
 #include "hw/core/cpu.h"
 #include "hw/i386/x86.h"
 #include "hw/char/serial.h"
@@ -85,6 +86,14 @@ static void microvm_kernel_reset(void *opaque)
     Error *err = NULL;
     CPUState *bsp = qemu_get_cpu(0);
 
+    /*
+     * An incoming migration brings RAM and registers with it; with
+     * x-ignore-shared (and CPR) the RAM is the source's own file, which
+     * the kernel image must not overwrite (QEMU's rom_reset skips too).
+     */
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        return;
+    }
     if (!multiboot_load(ms->kernel, ms->kernel_cmdline, ms->ram_size,
                         &s->boot_regs, &err)) {
         error_report_err(err);
@@ -113,9 +122,10 @@ static bool microvm_machine_init(MachineState *ms, Error **errp)
     if (ms->bios && !x86_bios_load(ms->bios, errp)) {
         return false;
     }
-    if (ms->kernel && !multiboot_load(ms->kernel, ms->kernel_cmdline,
-                                      ms->ram_size, &microvm.boot_regs,
-                                      errp)) {
+    /* incoming: RAM comes from the stream or is the source's own file */
+    if (ms->kernel && !runstate_check(RUN_STATE_INMIGRATE) &&
+        !multiboot_load(ms->kernel, ms->kernel_cmdline, ms->ram_size,
+                        &microvm.boot_regs, errp)) {
         return false;
     }
     microvm_init_devices(ms, errp);

@@ -38,6 +38,18 @@ ZeroPageDetection migrate_zero_page_detection(void)
     return test_zero_detection;
 }
 
+static bool test_ignore_shared;
+
+bool migrate_ignore_shared(void)
+{
+    return test_ignore_shared;
+}
+
+MigMode migrate_mode(void)
+{
+    return MIG_MODE_NORMAL;
+}
+
 /* ---- a fake accelerator with a dirty log the test writes through ---- */
 
 #define RAM_SIZE (8 * 1024 * 1024)
