@@ -2,6 +2,7 @@
 /* QEMUFile: the buffered big-endian migration stream over an fd or memory. */
 #include "qemu/osdep.h"
 #include <sys/socket.h>
+#include "qemu/sockets.h"
 #include "migration/qemu-file.h"
 
 #define QEMU_FILE_BUF_SIZE 32768
@@ -29,6 +30,7 @@ struct QEMUFile {
 
     uint64_t transferred;
     int last_error;            /* 0 or negative errno; sticky */
+    GQueue *fds;               /* input socket: SCM_RIGHTS fds not yet got */
     int shut;                  /* set by qemu_file_shutdown (any thread) */
 };
 
@@ -212,6 +214,26 @@ void qemu_put_be64(QEMUFile *f, uint64_t v)
  * Make at least want bytes available in buf[pos, len) if the source has
  * them (want <= QEMU_FILE_BUF_SIZE).  Returns how many are available.
  */
+/* read(), or on a socket recvmsg() keeping any fds that come along. */
+static ssize_t qemu_file_read(QEMUFile *f, uint8_t *buf, size_t len)
+{
+    int fds[16];
+    size_t nfds = G_N_ELEMENTS(fds);
+    ssize_t n;
+
+    if (!f->is_socket) {
+        return read(f->fd, buf, len);
+    }
+    n = qemu_recvmsg_fds(f->fd, buf, len, fds, &nfds);
+    for (size_t i = 0; n >= 0 && i < nfds; i++) {
+        if (!f->fds) {
+            f->fds = g_queue_new();
+        }
+        g_queue_push_tail(f->fds, GINT_TO_POINTER(fds[i]));
+    }
+    return n;
+}
+
 static size_t qemu_file_fill(QEMUFile *f, size_t want)
 {
     if (f->writable) {
@@ -230,7 +252,8 @@ static size_t qemu_file_fill(QEMUFile *f, size_t want)
             if (qemu_file_is_shut(f)) {
                 break;
             }
-            n = read(f->fd, f->buf + f->len, QEMU_FILE_BUF_SIZE - f->len);
+            n = qemu_file_read(f, f->buf + f->len,
+                               QEMU_FILE_BUF_SIZE - f->len);
             if (n < 0) {
                 if (errno == EINTR) {
                     continue;
@@ -358,6 +381,12 @@ int qemu_fclose(QEMUFile *f)
     if (f->fd >= 0 && close(f->fd) < 0 && !ret) {
         ret = -errno;
     }
+    while (f->fds && !g_queue_is_empty(f->fds)) {
+        close(GPOINTER_TO_INT(g_queue_pop_head(f->fds)));   /* unclaimed */
+    }
+    if (f->fds) {
+        g_queue_free(f->fds);
+    }
     g_free(f->own_buf);
     g_free(f);
     return ret;
@@ -397,4 +426,45 @@ int qemu_file_set_offset(QEMUFile *f, int64_t offset)
         return f->last_error;
     }
     return 0;
+}
+
+/* ---- fds over a unix socket (CPR state) ---- */
+
+#define QEMU_FILE_FD_SERVICE ' '
+
+int qemu_file_send_fd(QEMUFile *f, int fd)
+{
+    static const char service = QEMU_FILE_FD_SERVICE;
+    ssize_t n;
+
+    if (qemu_fflush(f) < 0) {
+        return f->last_error;
+    }
+    if (f->kind != QEMU_FILE_FD || !f->is_socket) {
+        qemu_file_set_error(f, -EINVAL);
+        return f->last_error;
+    }
+    do {
+        n = qemu_sendmsg_fds(f->fd, &service, 1, &fd, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        qemu_file_set_error(f, n < 0 ? -errno : -EIO);
+        return f->last_error;
+    }
+    f->transferred++;
+    return 0;
+}
+
+int qemu_file_recv_fd(QEMUFile *f)
+{
+    int c = qemu_get_byte(f);
+
+    if (f->last_error) {
+        return f->last_error;
+    }
+    if (c != QEMU_FILE_FD_SERVICE || !f->fds || g_queue_is_empty(f->fds)) {
+        qemu_file_set_error(f, -EINVAL);
+        return f->last_error;
+    }
+    return GPOINTER_TO_INT(g_queue_pop_head(f->fds));
 }

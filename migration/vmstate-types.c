@@ -185,3 +185,33 @@ const VMStateInfo vmstate_info_unused_buffer = {
     .name = "unused_buffer", .get = get_unused_buffer,
     .put = put_unused_buffer,
 };
+
+/* ---- fd: passed with SCM_RIGHTS over a unix socket (CPR state) ---- */
+
+static int get_fd(QEMUFile *f, void *pv, size_t size,
+                  const VMStateField *field)
+{
+    int fd = qemu_file_recv_fd(f);
+
+    if (fd < 0) {
+        vmstate_set_load_detail("no file descriptor came with field '%s'",
+                                field->name);
+        return fd;
+    }
+    *(int32_t *)pv = fd;
+    return 0;
+}
+
+static int put_fd(QEMUFile *f, void *pv, size_t size,
+                  const VMStateField *field, JSONWriter *vmdesc)
+{
+    int ret = qemu_file_send_fd(f, *(int32_t *)pv);
+
+    return ret < 0 ? ret : 0;
+}
+
+const VMStateInfo vmstate_info_fd = {
+    .name = "fd",
+    .get = get_fd,
+    .put = put_fd,
+};

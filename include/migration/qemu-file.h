@@ -82,6 +82,17 @@ uint64_t qemu_file_transferred(QEMUFile *f);
 int qemu_file_get_fd(QEMUFile *f);
 
 /*
+ * Pass an fd through a unix-socket QEMUFile, as QEMU's VMSTATE_FD does:
+ * flush, then one byte ' ' carrying fd in SCM_RIGHTS.  The receiver gets
+ * the byte in order and takes the fd that came with it (a new fd number,
+ * CLOEXEC, owned by the caller).  0 / the fd, or a negative errno (also
+ * recorded as the stream's error).  Fds that arrive and are never taken
+ * are closed by qemu_fclose().
+ */
+int qemu_file_send_fd(QEMUFile *f, int fd);
+int qemu_file_recv_fd(QEMUFile *f);
+
+/*
  * Wake a peer (or ourselves) blocked on the fd: shutdown(2) both
  * directions and make later I/O fail with -EIO.  Thread-safe; used by
  * migrate_cancel.  No-op for buffer QEMUFiles (besides the error).

@@ -128,6 +128,8 @@ extern const VMStateInfo vmstate_info_uint32_equal;
 extern const VMStateInfo vmstate_info_uint64_equal;
 extern const VMStateInfo vmstate_info_buffer;
 extern const VMStateInfo vmstate_info_unused_buffer;
+/* An int32 fd: SCM_RIGHTS over a unix-socket QEMUFile (qemu_file_send_fd) */
+extern const VMStateInfo vmstate_info_fd;
 
 /*
  * Compile-time type checks: the macros below refuse a field whose C type
@@ -209,6 +211,7 @@ extern const VMStateInfo vmstate_info_unused_buffer;
 #define VMSTATE_UINT16(_f, _s) VMSTATE_UINT16_V(_f, _s, 0)
 #define VMSTATE_UINT32(_f, _s) VMSTATE_UINT32_V(_f, _s, 0)
 #define VMSTATE_UINT64(_f, _s) VMSTATE_UINT64_V(_f, _s, 0)
+#define VMSTATE_FD(_f, _s)     VMSTATE_SINGLE(_f, _s, 0, vmstate_info_fd, int32_t)
 
 #define VMSTATE_BOOL_TEST(_f, _s, _t)   VMSTATE_SINGLE_TEST(_f, _s, _t, 0, vmstate_info_bool, bool)
 #define VMSTATE_UINT8_TEST(_f, _s, _t)  VMSTATE_SINGLE_TEST(_f, _s, _t, 0, vmstate_info_uint8, uint8_t)
