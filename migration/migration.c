@@ -4,6 +4,8 @@
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/blocker.h"
+#include "migration/cpr.h"
+#include "qemu/sockets.h"
 #include "migration/savevm.h"
 #include "migration/ram.h"
 #include "migration/mapped-ram.h"
@@ -355,11 +357,60 @@ static void migration_iterate(MigrationState *s)
     }
 }
 
+/*
+ * cpr-transfer: hand the CPR state (fds by SCM_RIGHTS) to the new process
+ * over the cpr channel, then wait until it closes the channel: it has
+ * loaded the state and listens on the main channel.  Migration thread.
+ */
+static bool migration_send_cpr_state(MigrationState *s, Error **errp)
+{
+    int fd = unix_connect(s->cpr_addr->u.socket.u.q_unix.path, errp);
+    QEMUFile *f;
+    char c;
+    ssize_t n;
+
+    if (fd < 0) {
+        error_prepend(errp, "cpr channel: ");
+        return false;
+    }
+    g_atomic_int_set(&s->cpr_fd, fd);
+    if (migration_has_failed(s)) {              /* cancelled meanwhile */
+        shutdown(fd, SHUT_RDWR);
+    }
+    f = qemu_file_new_output_fd(dup(fd));
+    if (cpr_state_save(f, errp) < 0) {
+        qemu_fclose(f);
+        goto fail;
+    }
+    qemu_fclose(f);
+    shutdown(fd, SHUT_WR);
+    do {
+        n = read(fd, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 0 || migration_has_failed(s)) {
+        error_setg(errp, "cpr channel: the new process did not take the CPR "
+                   "state");
+        goto fail;
+    }
+    g_atomic_int_set(&s->cpr_fd, -1);
+    close(fd);
+    return true;
+
+fail:
+    g_atomic_int_set(&s->cpr_fd, -1);
+    close(fd);
+    return false;
+}
+
 static gpointer migration_thread(gpointer opaque)
 {
     MigrationState *s = opaque;
     Error *err = NULL;
 
+    if (s->cpr_addr && !migration_send_cpr_state(s, &err)) {
+        migration_fail(s, err);
+        goto out;
+    }
     if (!s->to_dst_file) {
         int fd = migration_channel_connect(s->addr, &err);
 
@@ -373,6 +424,13 @@ static gpointer migration_thread(gpointer opaque)
             qemu_file_shutdown(s->to_dst_file);
             goto out;
         }
+    }
+    if (migrate_mode() != MIG_MODE_NORMAL) {
+        /* CPR: the guest stops once the new side is reached, and the copy
+         * is of a still VM (QEMU's migration_start_outgoing); downtime is
+         * the whole copy */
+        run_in_main_thread(s, stop_vm_for_switchover);
+        s->stopped_before_setup = true;
     }
     if (migrate_multifd() && !multifd_send_setup(s->addr, &err)) {
         migration_fail(s, err);
@@ -494,13 +552,12 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
                    "previous migration");
         return false;
     }
-    if (migration_is_blocked(errp)) {
-        return false;
-    }
-    if (migrate_mode() != MIG_MODE_NORMAL &&
-        migrate_mode() != MIG_MODE_CPR_REBOOT) {
+    if (migrate_mode() == MIG_MODE_CPR_EXEC) {
         error_setg(errp, "Migration mode '%s' is not supported by Ferry yet",
                    MigMode_str(migrate_mode()));
+        return false;
+    }
+    if (migration_is_blocked(errp)) {
         return false;
     }
     if (creds && creds->type == QTYPE_QSTRING && creds->u.s[0]) {
@@ -511,7 +568,8 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
 }
 
 static bool channels_pick_main(MigrationChannelList *channels,
-                               MigrationChannel **main_ch, Error **errp)
+                               MigrationChannel **main_ch,
+                               MigrationChannel **cpr_ch, Error **errp)
 {
     MigrationChannel *seen[MIGRATION_CHANNEL_TYPE__MAX] = { NULL };
 
@@ -525,7 +583,8 @@ static bool channels_pick_main(MigrationChannelList *channels,
         }
         seen[t] = c->value;
     }
-    if (seen[MIGRATION_CHANNEL_TYPE_CPR]) {
+    if (seen[MIGRATION_CHANNEL_TYPE_CPR] &&
+        migrate_mode() != MIG_MODE_CPR_TRANSFER) {
         error_setg(errp, "Migration mode '%s' takes no cpr channel",
                    MigMode_str(migrate_mode()));
         return false;
@@ -535,6 +594,7 @@ static bool channels_pick_main(MigrationChannelList *channels,
         return false;
     }
     *main_ch = seen[MIGRATION_CHANNEL_TYPE_MAIN];
+    *cpr_ch = seen[MIGRATION_CHANNEL_TYPE_CPR];
     return true;
 }
 
@@ -569,7 +629,7 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
 {
     MigrationState *s = migrate_get_current();
     g_autoptr(MigrationChannel) parsed = NULL;
-    MigrationChannel *ch = NULL;
+    MigrationChannel *ch = NULL, *cpr_ch = NULL;
     Error *err = NULL;
     bool has_channels = channels != NULL;
     int fd = -1;
@@ -581,7 +641,7 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
     if (has_channels) {
-        if (!channels_pick_main(channels, &ch, errp)) {
+        if (!channels_pick_main(channels, &ch, &cpr_ch, errp)) {
             return;
         }
     } else if (uri) {
@@ -597,6 +657,22 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     if (!migrate_prepare(s, has_resume && resume, errp)) {
         return;
     }
+    if (migrate_mode() == MIG_MODE_CPR_TRANSFER) {
+        if (!cpr_ch) {
+            error_setg(errp, "missing 'cpr' migration channel");
+            return;
+        }
+        if (cpr_ch->addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
+            cpr_ch->addr->u.socket.type != SOCKET_ADDRESS_TYPE_UNIX) {
+            error_setg(errp, "the cpr channel must be a unix socket");
+            return;
+        }
+        if (ch->addr->transport == MIGRATION_ADDRESS_TYPE_FILE) {
+            error_setg(errp, "Migration requires streamable transport "
+                       "(eg unix)");
+            return;
+        }
+    }
     if (migrate_mapped_ram() && !mapped_ram_transport_ok(ch->addr, errp)) {
         return;
     }
@@ -607,6 +683,10 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         qapi_free_MigrationAddress(s->addr);
     }
     s->addr = migration_address_clone(ch->addr);
+    g_clear_pointer(&s->cpr_addr, qapi_free_MigrationAddress);
+    if (cpr_ch) {
+        s->cpr_addr = migration_address_clone(cpr_ch->addr);
+    }
     migrate_init(s);
 
     /* fd:, exec: and file: resolve now (monitor fds belong to this
@@ -622,12 +702,6 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
             return;
         }
         s->to_dst_file = qemu_file_new_output_fd(fd);
-    }
-    if (migrate_mode() != MIG_MODE_NORMAL) {
-        /* CPR: the guest stops first and the copy is made of a still VM
-         * (QEMU's migration_start_outgoing); downtime is the whole copy */
-        stop_vm_for_switchover(s);
-        s->stopped_before_setup = true;
     }
     s->thread_created = true;
     s->thread = g_thread_new("live_migration", migration_thread, s);
@@ -656,6 +730,9 @@ void qmp_migrate_cancel(Error **errp)
     g_mutex_unlock(&s->pause_lock);
     if (s->to_dst_file) {
         qemu_file_shutdown(s->to_dst_file);
+    }
+    if (g_atomic_int_get(&s->cpr_fd) >= 0) {
+        shutdown(g_atomic_int_get(&s->cpr_fd), SHUT_RDWR);  /* its wait */
     }
     multifd_send_shutdown();
 }
@@ -687,6 +764,7 @@ void migration_object_init(void)
 
     g_mutex_init(&s->error_mutex);
     g_mutex_init(&s->pause_lock);
+    s->cpr_fd = -1;
     g_cond_init(&s->pause_cond);
     migrate_params_init(&s->parameters);
     s->store_global_state = true;

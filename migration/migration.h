@@ -32,6 +32,8 @@ typedef struct MigrationState {
     QEMUFile *to_dst_file;
     /* Where the main channel goes (a copy); multifd may connect more. */
     MigrationAddress *addr;
+    MigrationAddress *cpr_addr;        /* cpr-transfer: the cpr channel */
+    int cpr_fd;                        /* its socket while in use, or -1 */
     GThread *thread;
     bool thread_created;
 

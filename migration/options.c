@@ -3,6 +3,7 @@
 #include "qemu/osdep.h"
 #include "migration/migration.h"
 #include "migration/options.h"
+#include "migration/cpr.h"
 #include "system/runstate.h"
 #include "qapi/qapi-commands-migration.h"
 #include "qapi/qapi-visit-migration.h"
@@ -101,9 +102,10 @@ uint64_t migrate_vcpu_dirty_limit(void) { return params()->vcpu_dirty_limit; }
 uint64_t migrate_xbzrle_cache_size(void) { return params()->xbzrle_cache_size; }
 ZeroPageDetection migrate_zero_page_detection(void) { return params()->zero_page_detection; }
 
+/* A process that took over CPR state runs in the mode it came with. */
 MigMode migrate_mode(void)
 {
-    return params()->mode;
+    return cpr_is_incoming() ? cpr_get_incoming_mode() : params()->mode;
 }
 
 /* A deep copy, through the visitors (QEMU's QAPI_CLONE). */

@@ -3,6 +3,7 @@
 #include "qemu/osdep.h"
 #include "migration/register.h"
 #include "migration/options.h"
+#include "migration/misc.h"
 #include "migration/ram-internal.h"
 
 RAMStats ram_counters;
@@ -41,6 +42,13 @@ bool ram_block_is_migratable(const RAMBlock *rb)
 
 bool ram_block_is_ignored(const RAMBlock *rb)
 {
+    MigMode mode = migrate_mode();
+
+    if (mode == MIG_MODE_CPR_TRANSFER || mode == MIG_MODE_CPR_EXEC) {
+        /* the new process maps this very memory (its fd is in CPR state
+         * or it reopens the file); RAM without an fd is blocked */
+        return rb->fd >= 0 && rb->shared;
+    }
     return migrate_ignore_shared() && rb->shared && rb->mem_path;
 }
 

@@ -4,6 +4,8 @@
 #include <sys/mman.h>
 #include <sys/vfs.h>
 #include "system/hostmem.h"
+#include "migration/blocker.h"
+#include "migration/cpr.h"
 
 #ifndef MFD_HUGETLB
 #define MFD_HUGETLB 0x0004U
@@ -225,6 +227,48 @@ static int file_open(const char *path, const char *id, uint64_t size,
     return fd;
 }
 
+bool ram_block_add_cpr_blocker(RAMBlock *rb, Error **errp)
+{
+    if ((rb->fd >= 0 && rb->shared) || rb->cpr_blocker) {
+        return true;
+    }
+    error_setg(&rb->cpr_blocker, "Memory region %s is not compatible with "
+               "CPR. share=on is required for memory-backend objects: use "
+               "memory-backend-memfd, or memory-backend-file with share=on, "
+               "and -machine memory-backend=ID", rb->idstr);
+    return migrate_add_blocker_modes(&rb->cpr_blocker,
+                                     MIG_MODE_BIT(MIG_MODE_CPR_TRANSFER) |
+                                     MIG_MODE_BIT(MIG_MODE_CPR_EXEC),
+                                     errp) == 0;
+}
+
+/*
+ * The memfd behind backend id: after CPR, the old process's own (guest RAM
+ * kept in place), else a new one.  Either way it is saved under (id, 0) for
+ * the next CPR.
+ */
+static int backend_memfd(const char *id, uint64_t size, bool hugetlb,
+                         uint64_t hugetlbsize, bool seal, Error **errp)
+{
+    int fd = cpr_is_incoming() ? cpr_find_fd(id, 0) : -1;
+    struct stat st;
+
+    if (fd >= 0) {
+        if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != size) {
+            error_setg(errp, "memory backend '%s': the memfd from CPR state "
+                       "has %" PRIu64 " bytes, the backend %" PRIu64, id,
+                       (uint64_t)st.st_size, size);
+            return -1;
+        }
+        return fd;
+    }
+    fd = memfd_open(id, size, hugetlb, hugetlbsize, seal, errp);
+    if (fd >= 0) {
+        cpr_resave_fd(id, 0, fd);
+    }
+    return fd;
+}
+
 static RAMBlock *backend_alloc(QemuOpts *opts, const char *id,
                                HostMemType type, uint64_t size,
                                Error **errp)
@@ -239,12 +283,13 @@ static RAMBlock *backend_alloc(QemuOpts *opts, const char *id,
             return ram_block_alloc(id, size, errp);
         }
         /* Shared anonymous memory: a memfd, so it has an fd. */
-        fd = memfd_open(id, size, false, 0, false, errp);
+        fd = backend_memfd(id, size, false, 0, false, errp);
         break;
     case HOSTMEM_MEMFD:
-        fd = memfd_open(id, size, qemu_opt_get_bool(opts, "hugetlb", false),
-                        qemu_opt_get_size(opts, "hugetlbsize", 0),
-                        qemu_opt_get_bool(opts, "seal", true), errp);
+        fd = backend_memfd(id, size,
+                           qemu_opt_get_bool(opts, "hugetlb", false),
+                           qemu_opt_get_size(opts, "hugetlbsize", 0),
+                           qemu_opt_get_bool(opts, "seal", true), errp);
         break;
     case HOSTMEM_FILE: {
         const char *path = qemu_opt_get(opts, "mem-path");
@@ -394,7 +439,13 @@ RAMBlock *host_memory_backend_claim(const char *id, Error **errp)
 
 static void backend_free(HostMemoryBackend *b)
 {
-    ram_block_free(ram_block_find(b->id));
+    RAMBlock *rb = ram_block_find(b->id);
+
+    cpr_delete_fd(b->id, 0);
+    if (rb && rb->cpr_blocker) {
+        migrate_del_blocker(&rb->cpr_blocker);
+    }
+    ram_block_free(rb);
     g_free(b->id);
     g_free(b);
 }

@@ -55,7 +55,8 @@ static bool microvm_init_ram(MachineState *ms, Error **errp)
         }
     }
     ms->ram = ram;
-    return x86_map_ram(ram, ms->ram_size, errp);
+    return ram_block_add_cpr_blocker(ram, errp) &&
+           x86_map_ram(ram, ms->ram_size, errp);
 }
 
 static void microvm_init_devices(MachineState *ms, Error **errp)

@@ -28,6 +28,9 @@ bool migration_incoming_cli_pending(void);
 /* Listen on the -incoming channel (nothing for "defer"); runstate becomes
  * inmigrate.  On error prints "-incoming URI: msg" and exits 1. */
 void migration_incoming_cli_start(void);
+/* -incoming with a cpr channel: wait for the old process and load its CPR
+ * state (exits on failure).  Before any backend or device is created. */
+void migration_incoming_cpr_load(void);
 void migration_object_init(void);
 void migration_shutdown(void);
 

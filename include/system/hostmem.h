@@ -48,4 +48,11 @@ uint64_t ram_block_page_size(RAMBlock *rb);
 /* HMP "info ramblock", in QEMU's layout. */
 void hmp_info_ramblock_print(GString *out);
 
+/*
+ * Guest RAM that a new process cannot take over (no fd, or not shared)
+ * blocks cpr-transfer and cpr-exec, not normal migration.  Machines call
+ * it for their RAM.  False with errp if the blocker could not be added.
+ */
+bool ram_block_add_cpr_blocker(RAMBlock *rb, Error **errp);
+
 #endif

@@ -27,6 +27,7 @@ typedef struct RAMBlock {
     bool shared;          /* MAP_SHARED (memfd share=on, file share=on) */
     bool readonly;        /* guest may not write (ROM) */
     char *mem_path;       /* memory-backend-file path, or NULL */
+    Error *cpr_blocker;   /* ram_block_add_cpr_blocker(), or NULL */
 } RAMBlock;
 
 /* Anonymous private RAM (fd -1). */

@@ -6,12 +6,17 @@ file).  x-ignore-shared also works for a live migration between two
 processes sharing the file.  cpr-transfer and cpr-exec are refused until
 they land."""
 
+import json
 import os
+import threading
+import time
 import unittest
 
-from migration_util import MigrationTestCase, FINAL_STATES
+from guest import Console, MICROVM_BASE
+from migration_util import MigrationTestCase
 
 MIB = 1 << 20
+MEMS = os.environ.get('CPR_MEMS', '1024 4096').split()
 
 
 class CprReboot(MigrationTestCase):
@@ -115,11 +120,128 @@ class IgnoreShared(MigrationTestCase):
         self.check_continues(src, dst)
 
 
+def unix_addr(path):
+    return {'transport': 'socket', 'type': 'unix', 'path': path}
+
+
+class CprTransfer(MigrationTestCase):
+    """cpr-transfer (QEMU 10.0): the new process is started first with a
+    main and a cpr channel; the old one hands it its fds (guest RAM's
+    memfd) by SCM_RIGHTS, then sends the device state; RAM is not copied."""
+
+    def memfd(self, mem):
+        return ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
+                '-machine', 'memory-backend=ram0']
+
+    def start_new(self, mem, main_path, cpr_path):
+        """The new process: it waits on the cpr socket before creating
+        its monitors, so QMP is negotiated once the old one migrated."""
+        n = len(self._machines)
+        con = self.tmp('con%d.sock' % n)
+        args = (self.vm_args(mem=mem, extra=self.memfd(mem))
+                + ['-chardev', 'socket,path=%s,server=on,wait=off,id=con'
+                   % con, '-serial', 'chardev:con',
+                   '-incoming', 'unix:' + main_path,
+                   '-incoming', json.dumps({'channel-type': 'cpr',
+                                            'addr': unix_addr(cpr_path)})])
+        m = self.machine(args, launch=False, base_args=MICROVM_BASE)
+        t = threading.Thread(target=m.launch)
+        t.start()
+        deadline = time.monotonic() + 10
+        while not os.path.exists(cpr_path):
+            self.assertLess(time.monotonic(), deadline,
+                            'the new process never listened on %s' % cpr_path)
+            time.sleep(0.01)
+        return m, t, con
+
+    def attach(self, m, t, con):
+        t.join(20)
+        self.assertFalse(t.is_alive(), 'QMP of the new process never came')
+        m.console = Console(con, m.is_running)
+        m.incoming = True
+        self.addCleanup(m.console.close)
+
+    def transfer(self, mem):
+        src = self.source(mem=mem, extra=self.memfd(mem))
+        self.set_params(src, mode='cpr-transfer')
+        main, cpr = self.tmp('main%s.sock' % mem), self.tmp('cpr%s.sock' % mem)
+        dst, t, con = self.start_new(mem, main, cpr)
+        self.assertOk(src.cmd('migrate', channels=[
+            {'channel-type': 'main', 'addr': unix_addr(main)},
+            {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
+        self.attach(dst, t, con)
+        info = self.wait_migration(src, timeout=30)
+        self.assertEqual(info['status'], 'completed', info)
+        self.wait_status(dst, 'running')
+        self.check_continues(src, dst)
+        return info
+
+    def test_memfd_ram_is_not_copied(self):
+        sent = {}
+        for mem in MEMS:
+            with self.subTest(mem=mem):
+                info = self.transfer(mem)
+                sent[mem] = info['ram']['transferred']
+                # no page of guest RAM travels: the block list only
+                self.assertEqual(info['ram']['normal'], 0, info)
+                self.assertLess(sent[mem], 64 * 1024, info)
+        self.assertEqual(len(set(sent.values())), 1, sent)
+
+    def test_anonymous_ram_blocks_cpr_transfer(self):
+        src = self.source(passes=1)
+        self.set_params(src, mode='cpr-transfer')
+        reason = ('Memory region microvm.ram is not compatible with CPR. '
+                  'share=on is required for memory-backend objects: use '
+                  'memory-backend-memfd, or memory-backend-file with '
+                  'share=on, and -machine memory-backend=ID')
+        self.assertIn(reason, src.cmd_ok('query-migrate')
+                      .get('blocked-reasons', []))
+        self.assertError(src.cmd('migrate', channels=[
+            {'channel-type': 'main', 'addr': unix_addr(self.tmp('m'))},
+            {'channel-type': 'cpr', 'addr': unix_addr(self.tmp('c'))}]),
+            desc=reason)
+        # normal migration is not blocked
+        self.set_params(src, mode='normal')
+        self.assertNotIn('blocked-reasons', src.cmd_ok('query-migrate'))
+        path = self.tmp('mig.sock')
+        dst = self.dest('unix:' + path)
+        self.migrate(src, 'unix:' + path)
+        self.wait_status(dst, 'running')
+
+    def test_channel_checks(self):
+        src = self.source(passes=1, events=False, extra=self.memfd('128'))
+        self.set_params(src, mode='cpr-transfer')
+        main = {'channel-type': 'main', 'addr': unix_addr(self.tmp('m'))}
+        self.assertError(src.cmd('migrate', channels=[main]),
+                         desc="missing 'cpr' migration channel")
+        self.assertError(src.cmd('migrate', uri='unix:' + self.tmp('m')),
+                         desc="missing 'cpr' migration channel")
+        self.assertEqual(src.cmd_ok('query-status')['status'], 'running')
+
+    def test_new_process_dies(self):
+        """The new process is killed before it takes the CPR state: the
+        old one fails the migration and its guest runs on."""
+        src = self.source(extra=self.memfd('128'))
+        self.set_params(src, mode='cpr-transfer')
+        main, cpr = self.tmp('main.sock'), self.tmp('cpr.sock')
+        dst, t, con = self.start_new('128', main, cpr)
+        dst.proc.kill()
+        t.join(20)
+        self.assertOk(src.cmd('migrate', channels=[
+            {'channel-type': 'main', 'addr': unix_addr(main)},
+            {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
+        info = self.wait_migration(src, timeout=30)
+        self.assertEqual(info['status'], 'failed', info)
+        self.assertIn('cpr channel', info.get('error-desc', ''))
+        self.wait_status(src, 'running')
+        src.console.wait(r'^pass ', timeout=10)
+
+
 class Unsupported(MigrationTestCase):
 
-    def test_cpr_transfer_and_exec_refused(self):
+    def test_cpr_exec_refused(self):
         src = self.source(passes=1, events=False)
-        for mode in ('cpr-transfer', 'cpr-exec'):
+        for mode in ('cpr-exec',):
             with self.subTest(mode=mode):
                 self.set_params(src, mode=mode)
                 self.assertError(
