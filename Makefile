@@ -29,6 +29,7 @@ bench: all
 	./scripts/install-deps.sh --bench
 	python3 bench/startup.py $(BUILD)/ferry-system-x86_64 $(BUILD)/tests/guest
 	python3 bench/migrate.py $(BUILD)/ferry-system-x86_64 $(BUILD)/tests/guest
+	python3 bench/cpr.py $(BUILD)/ferry-system-x86_64 $(BUILD)/tests/guest
 
 clean:
 	rm -rf $(BUILD)

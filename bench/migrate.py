@@ -110,17 +110,28 @@ class Qmp:
         return ts['seconds'] + ts['microseconds'] / 1e6
 
 
-def launch(binary, mem, append, guest, tmp, name, extra=()):
+def spawn(binary, mem, append, guest, tmp, name, extra=(), qmp_fd=None):
+    """Start one emulator (QMP on tmp/NAME.qmp, console in tmp/NAME.con).
+    qmp_fd: a listening socket already bound there, inherited (so a
+    client can connect before the monitor exists)."""
     qmp = os.path.join(tmp, name + '.qmp')
     con = os.path.join(tmp, name + '.con')
+    mon = (['-chardev', 'socket,fd=%d,server=on,wait=off,id=mon0' % qmp_fd,
+            '-mon', 'chardev=mon0,mode=control'] if qmp_fd is not None
+           else ['-qmp', 'unix:%s,server=on,wait=off' % qmp])
     argv = [binary, '-M', 'microvm', '-accel', 'kvm',
             '-cpu', 'host,-arch-capabilities', '-m', mem, '-smp', '1',
             '-nodefaults', '-display', 'none', '-kernel', guest,
-            '-append', append, '-serial', 'file:' + con,
-            '-qmp', 'unix:%s,server=on,wait=off' % qmp] + list(extra)
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    return proc, Qmp(qmp, proc), con
+            '-append', append, '-serial', 'file:' + con] + mon + list(extra)
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE,
+                            pass_fds=() if qmp_fd is None else (qmp_fd,))
+
+
+def launch(binary, mem, append, guest, tmp, name, extra=()):
+    proc = spawn(binary, mem, append, guest, tmp, name, extra)
+    return (proc, Qmp(os.path.join(tmp, name + '.qmp'), proc),
+            os.path.join(tmp, name + '.con'))
 
 
 def wait_console(path, text, timeout=60):
