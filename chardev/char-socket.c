@@ -9,6 +9,7 @@
 #include "chardev/char.h"
 #include "monitor/fds.h"
 #include "monitor/monitor.h"
+#include "migration/cpr.h"
 #include "qemu/sockets.h"
 #include "char-internal.h"
 #include "char-socket.h"
@@ -427,6 +428,12 @@ static void sock_update_read_handler(Chardev *chr)
     /* The read watch re-checks can_read on every loop iteration. */
 }
 
+/* The CPR state name of a listening fd= socket (socket_get_fd). */
+static char *socket_cpr_name(SocketChardev *s)
+{
+    return g_strdup_printf("chardev/%s", s->parent.label);
+}
+
 static void sock_finalize(Chardev *chr)
 {
     SocketChardev *s = (SocketChardev *)chr;
@@ -447,6 +454,11 @@ static void sock_finalize(Chardev *chr)
         s->listen_watch = 0;
     }
     if (s->listen_fd >= 0) {
+        g_autofree char *name = socket_cpr_name(s);
+
+        if (cpr_find_fd(name, 0) == s->listen_fd) {
+            cpr_delete_fd(name, 0);
+        }
         close(s->listen_fd);
         if (s->unlink_on_close) {
             unlink(s->path);
@@ -460,7 +472,13 @@ static void sock_finalize(Chardev *chr)
 
 /* ---- -chardev socket,... and opening ---- */
 
-/* fd=: a getfd name under a monitor, a number on the command line. */
+/*
+ * fd=: a getfd name under a monitor, a number on the command line.  A
+ * listening one is kept in CPR state under "chardev/ID": after
+ * cpr-transfer the new process listens on the very same socket (the
+ * number its command line gives was the old process's), so a management
+ * app's clients reach it at the same address.
+ */
 static int socket_get_fd(const char *str, bool *listening, Error **errp)
 {
     int fd = monitor_fd_param(monitor_cur(), str, errp);
@@ -494,14 +512,25 @@ static bool socket_listen(SocketChardev *s, Error **errp)
             s->unlink_on_close = s->listen_fd >= 0;
         }
         break;
-    default:
+    default: {
+        g_autofree char *name = socket_cpr_name(s);
+        int fd = cpr_is_incoming() ? cpr_find_fd(name, 0) : -1;
+
+        if (fd >= 0) {
+            s->listen_fd = fd;          /* the old process's socket */
+            break;
+        }
         s->listen_fd = socket_get_fd(s->fdstr, &listening, errp);
+        if (s->listen_fd >= 0) {
+            cpr_resave_fd(name, 0, s->listen_fd);
+        }
         if (s->listen_fd >= 0 && listen(s->listen_fd, 1) < 0) {
             error_setg_errno(errp, errno, "Failed to listen on fd socket");
             close(s->listen_fd);
             s->listen_fd = -1;
         }
         break;
+    }
     }
     if (s->listen_fd < 0) {
         return false;

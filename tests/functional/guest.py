@@ -38,8 +38,8 @@ def kvm_unusable_reason():
 class Console:
     """The guest's serial console over a unix socket."""
 
-    def __init__(self, path, alive):
-        self.sock = connect_unix(path, alive=alive)
+    def __init__(self, path, alive, interval=0.02):
+        self.sock = connect_unix(path, alive=alive, interval=interval)
         self.reader = LineReader(self.sock)
         self.lines = []
 

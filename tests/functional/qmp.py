@@ -29,7 +29,7 @@ class QMPProtocolError(QMPError):
     """The server sent something that is not a QMP message."""
 
 
-def connect_unix(path, timeout=DEFAULT_TIMEOUT, alive=None):
+def connect_unix(path, timeout=DEFAULT_TIMEOUT, alive=None, interval=0.02):
     """Connect to a unix socket, retrying until it accepts or timeout.
 
     alive: optional callable; when it returns False we stop retrying
@@ -48,7 +48,7 @@ def connect_unix(path, timeout=DEFAULT_TIMEOUT, alive=None):
             if time.monotonic() > deadline:
                 raise QMPTimeout('%s did not accept within %.1fs'
                                  % (path, timeout))
-            time.sleep(0.02)
+            time.sleep(interval)
 
 
 class LineReader:

@@ -8,12 +8,12 @@ they land."""
 
 import json
 import os
-import threading
 import time
 import unittest
 
 from guest import Console, MICROVM_BASE
 from migration_util import MigrationTestCase
+from qmp import QMPClient
 
 MIB = 1 << 20
 MEMS = os.environ.get('CPR_MEMS', '1024 4096').split()
@@ -134,45 +134,59 @@ class CprTransfer(MigrationTestCase):
                 '-machine', 'memory-backend=ram0']
 
     def start_new(self, mem, main_path, cpr_path):
-        """The new process: it waits on the cpr socket before creating
-        its monitors, so QMP is negotiated once the old one migrated."""
+        """The new process, started as a management app would: the same
+        command line, its main and cpr channels.  Its QMP monitor is on a
+        pre-opened socket, fd=N: the old process's number, which means
+        nothing here; after the CPR state it is the old process's very
+        socket (chardev "mon0" kept in CPR state)."""
         n = len(self._machines)
         con = self.tmp('con%d.sock' % n)
         args = (self.vm_args(mem=mem, extra=self.memfd(mem))
-                + ['-chardev', 'socket,path=%s,server=on,wait=off,id=con'
+                + ['-chardev', 'socket,fd=1000,server=on,wait=off,id=mon0',
+                   '-mon', 'chardev=mon0,mode=control',
+                   '-chardev', 'socket,path=%s,server=on,wait=off,id=con'
                    % con, '-serial', 'chardev:con',
                    '-incoming', 'unix:' + main_path,
                    '-incoming', json.dumps({'channel-type': 'cpr',
                                             'addr': unix_addr(cpr_path)})])
-        m = self.machine(args, launch=False, base_args=MICROVM_BASE)
-        t = threading.Thread(target=m.launch)
-        t.start()
+        m = self.machine(args, qmp=None, base_args=MICROVM_BASE)
         deadline = time.monotonic() + 10
         while not os.path.exists(cpr_path):
             self.assertLess(time.monotonic(), deadline,
                             'the new process never listened on %s' % cpr_path)
             time.sleep(0.01)
-        return m, t, con
+        m.console_path = con
+        return m
 
-    def attach(self, m, t, con):
-        t.join(20)
-        self.assertFalse(t.is_alive(), 'QMP of the new process never came')
-        m.console = Console(con, m.is_running)
-        m.incoming = True
-        self.addCleanup(m.console.close)
+    def attach_console(self, dst):
+        """Right after migrate: the new process creates its console socket
+        once it has the CPR state, well before the guest resumes there."""
+        dst.console = Console(dst.console_path, dst.is_running,
+                              interval=0.001)
+        dst.incoming = True
+        self.addCleanup(dst.console.close)
+
+    def take_over(self, src, dst):
+        """After the transfer: the old process quits, and its QMP socket
+        (the path the management app knows) now reaches the new one."""
+        self.drain(src.console)
+        src.shutdown()
+        dst._qmp = QMPClient(src.qmp_path, alive=dst.is_running)
+        dst._qmp.negotiate()
+        self.assertEqual(dst.cmd_ok('query-status')['status'], 'running')
 
     def transfer(self, mem):
         src = self.source(mem=mem, extra=self.memfd(mem))
         self.set_params(src, mode='cpr-transfer')
         main, cpr = self.tmp('main%s.sock' % mem), self.tmp('cpr%s.sock' % mem)
-        dst, t, con = self.start_new(mem, main, cpr)
+        dst = self.start_new(mem, main, cpr)
         self.assertOk(src.cmd('migrate', channels=[
             {'channel-type': 'main', 'addr': unix_addr(main)},
             {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
-        self.attach(dst, t, con)
+        self.attach_console(dst)
         info = self.wait_migration(src, timeout=30)
         self.assertEqual(info['status'], 'completed', info)
-        self.wait_status(dst, 'running')
+        self.take_over(src, dst)
         self.check_continues(src, dst)
         return info
 
@@ -224,9 +238,9 @@ class CprTransfer(MigrationTestCase):
         src = self.source(extra=self.memfd('128'))
         self.set_params(src, mode='cpr-transfer')
         main, cpr = self.tmp('main.sock'), self.tmp('cpr.sock')
-        dst, t, con = self.start_new('128', main, cpr)
+        dst = self.start_new('128', main, cpr)
         dst.proc.kill()
-        t.join(20)
+        dst.wait()
         self.assertOk(src.cmd('migrate', channels=[
             {'channel-type': 'main', 'addr': unix_addr(main)},
             {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
