@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The incoming side: -incoming, migrate-incoming and the loading thread. */
 #include "qemu/osdep.h"
-#include "qemu/sockets.h"
-#include "migration/cpr.h"
 #include "migration/mapped-ram.h"
 #include "migration/migration.h"
 #include "migration/multifd.h"
@@ -79,61 +77,12 @@ void migration_incoming_cli(const char *str)
     incoming_str[type] = g_strdup(str);
 }
 
-/* The cpr channel's connection, open until the main channel listens. */
-static int cpr_conn = -1;
-
 void migration_incoming_cpr_load(void)
 {
-    MigrationChannel *ch = incoming_channel[MIGRATION_CHANNEL_TYPE_CPR];
-    const char *str = incoming_str[MIGRATION_CHANNEL_TYPE_CPR];
-    Error *err = NULL;
-    QEMUFile *f;
-    int lfd;
-
-    if (!ch) {
-        return;
-    }
-    if (!incoming_str[MIGRATION_CHANNEL_TYPE_MAIN]) {
-        error_report("-incoming %s: a cpr channel needs a main channel "
-                     "(-incoming URI or defer) too", str);
-        exit(1);
-    }
-    if (ch->addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
-        ch->addr->u.socket.type != SOCKET_ADDRESS_TYPE_UNIX) {
-        error_report("-incoming %s: the cpr channel must be a unix socket",
-                     str);
-        exit(1);
-    }
-    /* Wait for the old process here, before any backend exists: memory
-     * backends and devices then find their fds in the CPR state. */
-    lfd = unix_listen(ch->addr->u.socket.u.q_unix.path, 1, &err);
-    if (lfd < 0) {
-        error_report("-incoming %s: %s", str, error_get_pretty(err));
-        exit(1);
-    }
-    cpr_conn = qemu_accept(lfd);
-    close(lfd);
-    unlink(ch->addr->u.socket.u.q_unix.path);     /* used once */
-    if (cpr_conn < 0) {
-        error_report("-incoming %s: accept: %s", str, g_strerror(errno));
-        exit(1);
-    }
-    f = qemu_file_new_input_fd(dup(cpr_conn));
-    if (cpr_state_load(f, &err) < 0) {
-        error_report("-incoming %s: cannot load the CPR state: %s", str,
-                     error_get_pretty(err));
-        exit(1);
-    }
-    qemu_fclose(f);
-    cpr_set_incoming_mode(MIG_MODE_CPR_TRANSFER);
-}
-
-/* The main channel listens: closing tells the old process to connect. */
-static void migration_incoming_cpr_close(void)
-{
-    if (cpr_conn >= 0) {
-        close(cpr_conn);
-        cpr_conn = -1;
+    if (incoming_channel[MIGRATION_CHANNEL_TYPE_CPR]) {
+        cpr_transfer_input(incoming_channel[MIGRATION_CHANNEL_TYPE_CPR],
+                           incoming_str[MIGRATION_CHANNEL_TYPE_CPR],
+                           incoming_str[MIGRATION_CHANNEL_TYPE_MAIN] != NULL);
     }
 }
 
@@ -319,7 +268,7 @@ void qmp_migrate_incoming(const char *uri, MigrationChannelList *channels,
         return;
     }
     mis->started = true;
-    migration_incoming_cpr_close();
+    cpr_transfer_input_close();
 }
 
 void migration_incoming_shutdown(void)

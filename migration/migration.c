@@ -4,8 +4,7 @@
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/blocker.h"
-#include "migration/cpr.h"
-#include "qemu/sockets.h"
+#include <sys/socket.h>
 #include "migration/savevm.h"
 #include "migration/ram.h"
 #include "migration/mapped-ram.h"
@@ -357,57 +356,12 @@ static void migration_iterate(MigrationState *s)
     }
 }
 
-/*
- * cpr-transfer: hand the CPR state (fds by SCM_RIGHTS) to the new process
- * over the cpr channel, then wait until it closes the channel: it has
- * loaded the state and listens on the main channel.  Migration thread.
- */
-static bool migration_send_cpr_state(MigrationState *s, Error **errp)
-{
-    int fd = unix_connect(s->cpr_addr->u.socket.u.q_unix.path, errp);
-    QEMUFile *f;
-    char c;
-    ssize_t n;
-
-    if (fd < 0) {
-        error_prepend(errp, "cpr channel: ");
-        return false;
-    }
-    g_atomic_int_set(&s->cpr_fd, fd);
-    if (migration_has_failed(s)) {              /* cancelled meanwhile */
-        shutdown(fd, SHUT_RDWR);
-    }
-    f = qemu_file_new_output_fd(dup(fd));
-    if (cpr_state_save(f, errp) < 0) {
-        qemu_fclose(f);
-        goto fail;
-    }
-    qemu_fclose(f);
-    shutdown(fd, SHUT_WR);
-    do {
-        n = read(fd, &c, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 0 || migration_has_failed(s)) {
-        error_setg(errp, "cpr channel: the new process did not take the CPR "
-                   "state");
-        goto fail;
-    }
-    g_atomic_int_set(&s->cpr_fd, -1);
-    close(fd);
-    return true;
-
-fail:
-    g_atomic_int_set(&s->cpr_fd, -1);
-    close(fd);
-    return false;
-}
-
 static gpointer migration_thread(gpointer opaque)
 {
     MigrationState *s = opaque;
     Error *err = NULL;
 
-    if (s->cpr_addr && !migration_send_cpr_state(s, &err)) {
+    if (s->cpr_addr && !cpr_transfer_output(s, &err)) {
         migration_fail(s, err);
         goto out;
     }

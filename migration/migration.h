@@ -139,6 +139,16 @@ uint64_t migration_threshold(MigrationState *s);
 /* pending fits the threshold: switch over now, or one more pass? */
 bool migration_switchover_now(MigrationState *s, uint64_t pending);
 
+/* ---- cpr-transfer's cpr channel (cpr-transfer.c) ---- */
+/* Old process, migration thread: send the CPR state to s->cpr_addr and
+ * wait until the new process closes the channel. */
+bool cpr_transfer_output(MigrationState *s, Error **errp);
+/* New process, start-up: wait on ch, load the state (exit 1 on failure). */
+void cpr_transfer_input(const MigrationChannel *ch, const char *str,
+                        bool has_main);
+/* New process: the main channel listens; the old one may connect. */
+void cpr_transfer_input_close(void);
+
 /* ---- channels (channel.c, channel-incoming.c) ---- */
 MigrationAddress *migration_address_clone(const MigrationAddress *addr);
 /* Stop listening / loading and wait for the loading thread (exit). */
