@@ -6,8 +6,12 @@ file).  x-ignore-shared also works for a live migration between two
 processes sharing the file.  cpr-transfer and cpr-exec are refused until
 they land."""
 
+import array
 import json
 import os
+import socket
+import struct
+import threading
 import time
 import unittest
 
@@ -248,6 +252,93 @@ class CprTransfer(MigrationTestCase):
         self.assertEqual(info['status'], 'failed', info)
         self.assertIn('cpr channel', info.get('error-desc', ''))
         self.wait_status(src, 'running')
+        src.console.wait(r'^pass ', timeout=10)
+
+
+class FakeNewProcess:
+    """A stand-in for the new process on the cpr channel: it accepts,
+    reads the CPR state with recvmsg (an implementation independent of
+    Ferry's) and keeps the channel open, so the old process waits."""
+
+    def __init__(self, path):
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(path)
+        self.listener.listen(1)
+        self.data, self.fds = b'', []
+        self.conn = None
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self):
+        self.conn, _ = self.listener.accept()
+        while True:
+            msg, anc, _, _ = self.conn.recvmsg(
+                65536, socket.CMSG_SPACE(16 * 4))
+            for level, kind, payload in anc:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    self.fds += list(array.array('i', payload))
+            if not msg:
+                return              # the old process shut its side
+            self.data += msg
+
+    def entries(self):
+        """[(name, id)] parsed by QEMU's rules (cpr.c, vmstate QLIST)."""
+        d = self.data
+        assert d[:8] == b'QCPR\x00\x00\x00\x01', d[:8]
+        pos, out = 8, []
+        while d[pos] == 1:
+            namelen = struct.unpack('>I', d[pos + 1:pos + 5])[0]
+            name = d[pos + 5:pos + 5 + namelen]
+            assert name.endswith(b'\x00')
+            ident = struct.unpack('>i', d[pos + 5 + namelen:
+                                         pos + 9 + namelen])[0]
+            assert d[pos + 9 + namelen:pos + 10 + namelen] == b' '
+            out.append((name[:-1].decode(), ident))
+            pos += 10 + namelen
+        assert d[pos] == 0 and pos + 1 == len(d), (pos, len(d))
+        return out
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+        self.listener.close()
+        self.thread.join(5)
+        for fd in self.fds:
+            os.close(fd)
+
+
+class CprTransferWire(MigrationTestCase):
+
+    def test_state_on_the_wire_and_cancel(self):
+        src = self.source(extra=['-object', 'memory-backend-memfd,id=ram0,'
+                                 'size=%sM' % self.MEM,
+                                 '-machine', 'memory-backend=ram0'])
+        self.set_params(src, mode='cpr-transfer')
+        cpr = self.tmp('cpr.sock')
+        fake = FakeNewProcess(cpr)
+        self.addCleanup(fake.close)
+        self.assertOk(src.cmd('migrate', channels=[
+            {'channel-type': 'main', 'addr': unix_addr(self.tmp('m'))},
+            {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
+        fake.thread.join(10)
+        self.assertFalse(fake.thread.is_alive())
+        names = fake.entries()
+        # the guest RAM's memfd and the QMP monitor's socket, each with
+        # its fd attached to its ' ' byte
+        self.assertIn(('ram0', 0), names)
+        self.assertIn(('chardev/mon0', 0), names)
+        self.assertEqual(len(fake.fds), len(names))
+        ram = fake.fds[names.index(('ram0', 0))]
+        self.assertEqual(os.fstat(ram).st_size, int(self.MEM) * MIB)
+        self.assertTrue(os.readlink('/proc/self/fd/%d' % ram)
+                        .startswith('/memfd:ram0'))
+        # the old process waits for the new one; the guest still runs
+        self.assertEqual(src.cmd_ok('query-migrate')['status'], 'setup')
+        self.assertEqual(src.cmd_ok('query-status')['status'], 'running')
+        self.assertOk(src.cmd('migrate_cancel'))
+        info = self.wait_migration(src, timeout=10)
+        self.assertEqual(info['status'], 'cancelled', info)
+        self.assertEqual(src.cmd_ok('query-status')['status'], 'running')
         src.console.wait(r'^pass ', timeout=10)
 
 
