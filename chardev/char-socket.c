@@ -455,12 +455,14 @@ static void sock_finalize(Chardev *chr)
     }
     if (s->listen_fd >= 0) {
         g_autofree char *name = socket_cpr_name(s);
+        bool ours = cpr_find_fd(name, 0) == s->listen_fd;
 
-        if (cpr_find_fd(name, 0) == s->listen_fd) {
+        if (ours) {
             cpr_delete_fd(name, 0);
         }
         close(s->listen_fd);
-        if (s->unlink_on_close) {
+        /* a socket handed to a new process keeps its path for it */
+        if (s->unlink_on_close && !(ours && cpr_handed_over())) {
             unlink(s->path);
         }
     }
@@ -497,8 +499,19 @@ static int socket_get_fd(const char *str, bool *listening, Error **errp)
 
 static bool socket_listen(SocketChardev *s, Error **errp)
 {
+    g_autofree char *name = socket_cpr_name(s);
+    int cpr_fd = cpr_is_incoming() ? cpr_find_fd(name, 0) : -1;
     bool listening = false;
 
+    if (cpr_fd >= 0) {
+        /* after cpr-transfer: the old process's socket, bound already */
+        s->listen_fd = cpr_fd;
+        s->unlink_on_close = s->type == SOCKET_ADDRESS_TYPE_UNIX &&
+                             !s->abstract;
+        qemu_set_nonblock(s->listen_fd);
+        sock_adopt_local_address(s);
+        return true;
+    }
     switch (s->type) {
     case SOCKET_ADDRESS_TYPE_INET:
         s->listen_fd = inet_listen(s->host, s->port, s->ipv4, s->ipv6, 1,
@@ -512,18 +525,8 @@ static bool socket_listen(SocketChardev *s, Error **errp)
             s->unlink_on_close = s->listen_fd >= 0;
         }
         break;
-    default: {
-        g_autofree char *name = socket_cpr_name(s);
-        int fd = cpr_is_incoming() ? cpr_find_fd(name, 0) : -1;
-
-        if (fd >= 0) {
-            s->listen_fd = fd;          /* the old process's socket */
-            break;
-        }
+    default:
         s->listen_fd = socket_get_fd(s->fdstr, &listening, errp);
-        if (s->listen_fd >= 0) {
-            cpr_resave_fd(name, 0, s->listen_fd);
-        }
         if (s->listen_fd >= 0 && listen(s->listen_fd, 1) < 0) {
             error_setg_errno(errp, errno, "Failed to listen on fd socket");
             close(s->listen_fd);
@@ -531,10 +534,11 @@ static bool socket_listen(SocketChardev *s, Error **errp)
         }
         break;
     }
-    }
     if (s->listen_fd < 0) {
         return false;
     }
+    /* kept for a later cpr-transfer: clients keep the address */
+    cpr_resave_fd(name, 0, s->listen_fd);
     qemu_set_nonblock(s->listen_fd);
     sock_adopt_local_address(s);
     return true;

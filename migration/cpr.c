@@ -19,6 +19,7 @@ typedef struct CprState {
 
 static CprState cpr_state;
 static MigMode cpr_incoming_mode = MIG_MODE_NORMAL;
+static bool cpr_fds_handed_over;
 
 static void cpr_fd_free(gpointer p)
 {
@@ -106,6 +107,16 @@ void cpr_state_clear(void)
 {
     g_slist_free_full(cpr_state.fds, cpr_fd_free);
     cpr_state.fds = NULL;
+}
+
+void cpr_set_handed_over(void)
+{
+    cpr_fds_handed_over = true;
+}
+
+bool cpr_handed_over(void)
+{
+    return cpr_fds_handed_over;
 }
 
 void cpr_set_incoming_mode(MigMode mode)

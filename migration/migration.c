@@ -4,6 +4,7 @@
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/blocker.h"
+#include "migration/cpr.h"
 #include <sys/socket.h>
 #include "migration/savevm.h"
 #include "migration/ram.h"
@@ -452,6 +453,9 @@ static gboolean migration_cleanup_bh(gpointer opaque)
         st = MIGRATION_STATUS_CANCELLED;
     }
     if (st == MIGRATION_STATUS_COMPLETED) {
+        if (migrate_mode() == MIG_MODE_CPR_TRANSFER) {
+            cpr_set_handed_over();
+        }
         runstate_set(RUN_STATE_POSTMIGRATE);
     } else {
         if (st == MIGRATION_STATUS_FAILED) {

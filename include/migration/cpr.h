@@ -50,6 +50,13 @@ void cpr_state_clear(void);
 int cpr_get_fd_param(const char *name, const char *fdname, int index,
                      Error **errp);
 
+/*
+ * Old process: a cpr-transfer completed, the fds in CPR state now serve
+ * the new process (a socket's path must outlive us, for instance).
+ */
+void cpr_set_handed_over(void);
+bool cpr_handed_over(void);
+
 /* Set when CPR state was loaded: the mode it came with. */
 void cpr_set_incoming_mode(MigMode mode);
 MigMode cpr_get_incoming_mode(void);

@@ -86,6 +86,7 @@ class MigrationTestCase(GuestTestCase):
         m = self.machine(full, base_args=MICROVM_BASE, hmp=hmp,
                          pass_fds=list(pass_fds))
         m.console = None
+        m.console_path = con_path
         # a destination's first line may continue the source's last one:
         # pump() leaves it alone until check_continues() joined them
         m.incoming = incoming is not None

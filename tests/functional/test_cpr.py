@@ -137,14 +137,16 @@ class CprTransfer(MigrationTestCase):
         return ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
                 '-machine', 'memory-backend=ram0']
 
-    def start_new(self, mem, main_path, cpr_path):
+    def start_new(self, mem, main_path, cpr_path, con=None):
         """The new process, started as a management app would: the same
         command line, its main and cpr channels.  Its QMP monitor is on a
         pre-opened socket, fd=N: the old process's number, which means
         nothing here; after the CPR state it is the old process's very
-        socket (chardev "mon0" kept in CPR state)."""
+        socket (chardev "mon0" kept in CPR state).  con: the console
+        socket path (the old process's: its listening socket is taken
+        over the same way)."""
         n = len(self._machines)
-        con = self.tmp('con%d.sock' % n)
+        con = con or self.tmp('con%d.sock' % n)
         args = (self.vm_args(mem=mem, extra=self.memfd(mem))
                 + ['-chardev', 'socket,fd=1000,server=on,wait=off,id=mon0',
                    '-mon', 'chardev=mon0,mode=control',
@@ -183,7 +185,7 @@ class CprTransfer(MigrationTestCase):
         src = self.source(mem=mem, extra=self.memfd(mem))
         self.set_params(src, mode='cpr-transfer')
         main, cpr = self.tmp('main%s.sock' % mem), self.tmp('cpr%s.sock' % mem)
-        dst = self.start_new(mem, main, cpr)
+        dst = self.start_new(mem, main, cpr, con=src.console_path)
         self.assertOk(src.cmd('migrate', channels=[
             {'channel-type': 'main', 'addr': unix_addr(main)},
             {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
@@ -192,6 +194,12 @@ class CprTransfer(MigrationTestCase):
         self.assertEqual(info['status'], 'completed', info)
         self.take_over(src, dst)
         self.check_continues(src, dst)
+        # the old process quit without removing the console's path: the
+        # new one listens there
+        self.assertTrue(os.path.exists(src.console_path))
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        probe.connect(src.console_path)
+        probe.close()
         return info
 
     def test_memfd_ram_is_not_copied(self):
