@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The incoming side: -incoming, migrate-incoming and the loading thread. */
 #include "qemu/osdep.h"
+#include "migration/cpr.h"
 #include "migration/mapped-ram.h"
 #include "migration/migration.h"
 #include "migration/multifd.h"
@@ -79,6 +80,12 @@ void migration_incoming_cli(const char *str)
 
 void migration_incoming_cpr_load(void)
 {
+    if (incoming_channel[MIGRATION_CHANNEL_TYPE_CPR] &&
+        cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC) {
+        warn_report("ignoring cpr channel because cpr-exec state was "
+                    "loaded");
+        return;
+    }
     if (incoming_channel[MIGRATION_CHANNEL_TYPE_CPR]) {
         cpr_transfer_input(incoming_channel[MIGRATION_CHANNEL_TYPE_CPR],
                            incoming_str[MIGRATION_CHANNEL_TYPE_CPR],

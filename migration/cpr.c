@@ -250,6 +250,19 @@ int cpr_state_save(QEMUFile *f, Error **errp)
     return ret < 0 ? ret : 0;
 }
 
+int cpr_state_load_mode(QEMUFile *f, MigMode mode, Error **errp)
+{
+    MigMode old = cpr_incoming_mode;
+    int ret;
+
+    cpr_incoming_mode = mode;
+    ret = cpr_state_load(f, errp);
+    if (ret < 0) {
+        cpr_incoming_mode = old;
+    }
+    return ret;
+}
+
 int cpr_state_load(QEMUFile *f, Error **errp)
 {
     CprState loaded = { NULL };

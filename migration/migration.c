@@ -452,6 +452,19 @@ static gboolean migration_cleanup_bh(gpointer opaque)
         migrate_set_state(&s->status, st, MIGRATION_STATUS_CANCELLED);
         st = MIGRATION_STATUS_CANCELLED;
     }
+    if (st == MIGRATION_STATUS_COMPLETED &&
+        migrate_mode() == MIG_MODE_CPR_EXEC) {
+        Error *err = NULL;
+
+        /* the new image takes over this process; back here on failure */
+        cpr_exec(s->parameters.cpr_exec_command, &err);
+        migrate_set_error(s, err);
+        error_free(err);
+        migrate_set_state(&s->status, st, MIGRATION_STATUS_FAILED);
+        st = MIGRATION_STATUS_FAILED;
+    } else if (migrate_mode() == MIG_MODE_CPR_EXEC) {
+        cpr_exec_discard_state();
+    }
     if (st == MIGRATION_STATUS_COMPLETED) {
         if (migrate_mode() == MIG_MODE_CPR_TRANSFER) {
             cpr_set_handed_over();
@@ -510,9 +523,9 @@ static bool migrate_prepare(MigrationState *s, bool resume, Error **errp)
                    "previous migration");
         return false;
     }
-    if (migrate_mode() == MIG_MODE_CPR_EXEC) {
-        error_setg(errp, "Migration mode '%s' is not supported by Ferry yet",
-                   MigMode_str(migrate_mode()));
+    if (migrate_mode() == MIG_MODE_CPR_EXEC &&
+        !s->parameters.cpr_exec_command) {
+        error_setg(errp, "cpr-exec mode requires setting cpr-exec-command");
         return false;
     }
     if (migration_is_blocked(errp)) {
@@ -613,6 +626,15 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
     if (!migrate_prepare(s, has_resume && resume, errp)) {
+        return;
+    }
+    if (migrate_mode() == MIG_MODE_CPR_EXEC &&
+        ch->addr->transport != MIGRATION_ADDRESS_TYPE_FILE) {
+        error_setg(errp, "Migration mode 'cpr-exec' needs a file: URI: the "
+                   "new image reads the state after the exec");
+        return;
+    }
+    if (migrate_mode() == MIG_MODE_CPR_EXEC && !cpr_exec_save_state(errp)) {
         return;
     }
     if (migrate_mode() == MIG_MODE_CPR_TRANSFER) {

@@ -149,6 +149,14 @@ void cpr_transfer_input(const MigrationChannel *ch, const char *str,
 /* New process: the main channel listens; the old one may connect. */
 void cpr_transfer_input_close(void);
 
+/* ---- cpr-exec (cpr-exec.c) ---- */
+/* Old image: the CPR state into the QEMU_CPR_EXEC_STATE memfd. */
+bool cpr_exec_save_state(Error **errp);
+void cpr_exec_discard_state(void);
+/* Exec command keeping the CPR fds; returns only on failure (fds closed
+ * on exec again, state discarded). */
+bool cpr_exec(const strList *command, Error **errp);
+
 /* ---- channels (channel.c, channel-incoming.c) ---- */
 MigrationAddress *migration_address_clone(const MigrationAddress *addr);
 /* Stop listening / loading and wait for the loading thread (exit). */

@@ -105,7 +105,11 @@ ZeroPageDetection migrate_zero_page_detection(void) { return params()->zero_page
 /* A process that took over CPR state runs in the mode it came with. */
 MigMode migrate_mode(void)
 {
-    return cpr_is_incoming() ? cpr_get_incoming_mode() : params()->mode;
+    if (cpr_is_incoming()) {
+        return cpr_get_incoming_mode();
+    }
+    /* before migration_object_init() (start-up, unit tests): normal */
+    return migrate_get_current() ? params()->mode : MIG_MODE_NORMAL;
 }
 
 /* A deep copy, through the visitors (QEMU's QAPI_CLONE). */

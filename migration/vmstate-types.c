@@ -3,6 +3,8 @@
 #include "qemu/osdep.h"
 #include "migration/vmstate.h"
 #include "migration/savevm.h"
+#include "migration/cpr.h"
+#include "migration/misc.h"
 
 static __thread char *load_detail;
 
@@ -188,10 +190,18 @@ const VMStateInfo vmstate_info_unused_buffer = {
 
 /* ---- fd: passed with SCM_RIGHTS over a unix socket (CPR state) ---- */
 
+/* cpr-exec: the fd stays open across exec, its number is enough */
+static bool fd_by_number(bool saving)
+{
+    return saving ? migrate_mode() == MIG_MODE_CPR_EXEC
+                  : cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC;
+}
+
 static int get_fd(QEMUFile *f, void *pv, size_t size,
                   const VMStateField *field)
 {
-    int fd = qemu_file_recv_fd(f);
+    int fd = fd_by_number(false) ? (int)qemu_get_be32(f)
+                                 : qemu_file_recv_fd(f);
 
     if (fd < 0) {
         vmstate_set_load_detail("no file descriptor came with field '%s'",
@@ -205,8 +215,13 @@ static int get_fd(QEMUFile *f, void *pv, size_t size,
 static int put_fd(QEMUFile *f, void *pv, size_t size,
                   const VMStateField *field, JSONWriter *vmdesc)
 {
-    int ret = qemu_file_send_fd(f, *(int32_t *)pv);
+    int ret;
 
+    if (fd_by_number(true)) {
+        qemu_put_be32(f, *(int32_t *)pv);
+        return qemu_file_get_error(f);
+    }
+    ret = qemu_file_send_fd(f, *(int32_t *)pv);
     return ret < 0 ? ret : 0;
 }
 

@@ -634,6 +634,7 @@ void qemu_init(int argc, char **argv)
         config_error(err);
     }
     select_machine();
+    cpr_exec_load_state();
     migration_incoming_cpr_load();
     qemu_opts_foreach(qemu_chardev_opts(), chardev_init_func, NULL, NULL);
     create_devices();

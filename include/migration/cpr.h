@@ -69,5 +69,8 @@ bool cpr_is_incoming(void);
 int cpr_state_save(QEMUFile *f, Error **errp);
 /* Read it back, replacing the list: names find the fds received. */
 int cpr_state_load(QEMUFile *f, Error **errp);
+/* ... as the incoming state of mode (cpr-transfer or cpr-exec), which
+ * is set before the load: cpr-exec's fds travel as numbers. */
+int cpr_state_load_mode(QEMUFile *f, MigMode mode, Error **errp);
 
 #endif

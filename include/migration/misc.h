@@ -28,6 +28,9 @@ bool migration_incoming_cli_pending(void);
 /* Listen on the -incoming channel (nothing for "defer"); runstate becomes
  * inmigrate.  On error prints "-incoming URI: msg" and exits 1. */
 void migration_incoming_cli_start(void);
+/* cpr-exec's new image, start-up: load the state the old image left in
+ * QEMU_CPR_EXEC_STATE (exit 1 on failure); nothing without it. */
+void cpr_exec_load_state(void);
 /* -incoming with a cpr channel: wait for the old process and load its CPR
  * state (exits on failure).  Before any backend or device is created. */
 void migration_incoming_cpr_load(void);

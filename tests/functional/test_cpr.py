@@ -16,8 +16,8 @@ import time
 import unittest
 
 from guest import Console, MICROVM_BASE
-from migration_util import MigrationTestCase
-from qmp import QMPClient
+from migration_util import MigrationTestCase, parse_console
+from qmp import QMPClient, QMPDisconnected
 
 MIB = 1 << 20
 MEMS = os.environ.get('CPR_MEMS', '1024 4096').split()
@@ -350,19 +350,65 @@ class CprTransferWire(MigrationTestCase):
         src.console.wait(r'^pass ', timeout=10)
 
 
-class Unsupported(MigrationTestCase):
+class CprExec(MigrationTestCase):
+    """cpr-exec (QEMU 10.2): the same process execs a new image, which
+    keeps guest RAM (memfd) and the listening sockets, and loads the
+    device state from a file."""
 
-    def test_cpr_exec_refused(self):
-        src = self.source(passes=1, events=False)
-        for mode in ('cpr-exec',):
-            with self.subTest(mode=mode):
-                self.set_params(src, mode=mode)
-                self.assertError(
-                    src.cmd('migrate', uri='file:' + self.tmp('x')),
-                    desc="Migration mode '%s' is not supported by Ferry yet"
-                         % mode)
-                self.assertEqual(src.cmd_ok('query-status')['status'],
-                                 'running')
+    MEMFD = ['-object', 'memory-backend-memfd,id=ram0,size=128M',
+             '-machine', 'memory-backend=ram0']
+
+    def test_exec_keeps_ram_and_sockets(self):
+        src = self.source(extra=self.MEMFD)
+        pid = src.proc.pid
+        state = self.tmp('vm.state')
+        # the new image: the same command line, restoring from the file
+        argv = [a for a in src.args if a != '-S'] + ['-incoming',
+                                                     'file:' + state]
+        self.set_params(src, mode='cpr-exec', cpr_exec_command=argv)
+        self.assertOk(src.cmd('migrate', uri='file:' + state))
+        # the exec closes this connection (connected clients are not
+        # kept yet), and the console's
+        with self.assertRaises(QMPDisconnected):
+            src.qmp.wait_event('NEVER', timeout=20)
+        self.drain(src.console)
+        before = parse_console(src.console.lines)
+        # same process, new image: the QMP socket and the console socket
+        # are the ones the old image listened on
+        self.assertTrue(src.is_running())
+        self.assertEqual(src.proc.pid, pid)
+        src.qmp.close()
+        src._qmp = QMPClient(src.qmp_path, alive=src.is_running)
+        src._qmp.negotiate()
+        self.wait_status(src, 'running')
+        console = Console(src.console_path, src.is_running)
+        self.addCleanup(console.close)
+        for _ in range(3):
+            console.wait(r'^pass ', timeout=10)
+        after = parse_console(console.lines)
+        self.assertEqual((after[3], after[4]), (0, []), console.lines)
+        self.assertGreater(after[0][0], before[0][-1])
+        # guest RAM stayed in its memfd: the state file is small
+        self.assertLess(os.path.getsize(state), 2 * MIB)
+
+    def test_checks(self):
+        src = self.source(passes=1, events=False, extra=self.MEMFD)
+        self.set_params(src, mode='cpr-exec')
+        self.assertError(src.cmd('migrate', uri='file:' + self.tmp('x')),
+                         desc='cpr-exec mode requires setting '
+                              'cpr-exec-command')
+        self.set_params(src, cpr_exec_command=['/nonexistent/ferry'])
+        self.assertError(src.cmd('migrate', uri='unix:' + self.tmp('x')),
+                         desc="Migration mode 'cpr-exec' needs a file: URI: "
+                              "the new image reads the state after the exec")
+        # an exec that fails: the old image goes on with its guest
+        self.assertOk(src.cmd('migrate', uri='file:' + self.tmp('x')))
+        info = self.wait_migration(src, timeout=30)
+        self.assertEqual(info['status'], 'failed', info)
+        self.assertIn('cannot exec /nonexistent/ferry',
+                      info.get('error-desc', ''))
+        self.wait_status(src, 'running')
+        src.console.wait(r'^pass ', timeout=10)
 
 
 if __name__ == '__main__':

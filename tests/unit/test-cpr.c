@@ -156,6 +156,26 @@ static void test_bad_state(void)
     cpr_state_clear();
 }
 
+/* cpr-exec: the fds stay open across exec and travel as numbers. */
+static void test_exec_numbers(void)
+{
+    static const uint8_t state[] = {
+        'Q', 'C', 'P', 'R', 0, 0, 0, 1,
+        1, 0, 0, 0, 5, 'r', 'a', 'm', '0', 0, 0, 0, 0, 0, 0, 0, 0, 7,
+        0,
+    };
+    QEMUFile *f = qemu_file_new_input_buffer(state, sizeof(state));
+
+    cpr_state_clear();
+    g_assert_cmpint(cpr_state_load_mode(f, MIG_MODE_CPR_EXEC, &error_abort),
+                    ==, 0);
+    qemu_fclose(f);
+    g_assert_cmpint(cpr_get_incoming_mode(), ==, MIG_MODE_CPR_EXEC);
+    g_assert_cmpint(cpr_find_fd("ram0", 0), ==, 7);
+    cpr_set_incoming_mode(MIG_MODE_NORMAL);
+    cpr_state_clear();
+}
+
 /* The cases of QEMU's "cpr_get_fd_param helper" commit. */
 static void test_get_fd_param(void)
 {
@@ -196,6 +216,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpr/fds-cross-the-socket", test_fds_cross_the_socket);
     g_test_add_func("/cpr/wire-format", test_wire_format);
     g_test_add_func("/cpr/bad-state", test_bad_state);
+    g_test_add_func("/cpr/exec-numbers", test_exec_numbers);
     g_test_add_func("/cpr/get-fd-param", test_get_fd_param);
     return g_test_run();
 }

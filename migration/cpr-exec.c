@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cpr-exec (docs/cpr.md): the old image saves the CPR state into a memfd
+ * named QEMU_CPR_EXEC_STATE (fds as their numbers: they stay open across
+ * exec), clears FD_CLOEXEC on every saved fd and execs cpr-exec-command
+ * in the same process; the new image finds the memfd through the
+ * environment variable of that name, loads the state and closes the fds
+ * on exec again.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "qemu/sockets.h"
+#include "migration/cpr.h"
+#include "migration/migration.h"
+#include "migration/misc.h"
+#include "migration/options.h"
+
+#define CPR_EXEC_ENV "QEMU_CPR_EXEC_STATE"
+
+static int cpr_exec_state_fd = -1;
+
+static bool cloexec_off(int fd)
+{
+    return qemu_set_cloexec(fd, false) == 0;
+}
+
+static bool cloexec_on(int fd)
+{
+    return qemu_set_cloexec(fd, true) == 0;
+}
+
+bool cpr_exec_save_state(Error **errp)
+{
+    int fd = memfd_create(CPR_EXEC_ENV, MFD_CLOEXEC);
+    QEMUFile *f;
+    int ret;
+
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "cpr-exec: cannot create the state "
+                         "memfd");
+        return false;
+    }
+    f = qemu_file_new_output_fd(dup(fd));
+    ret = cpr_state_save(f, errp);
+    if (qemu_fclose(f) < 0 && ret >= 0) {
+        error_setg(errp, "cpr-exec: cannot write the CPR state");
+        ret = -EIO;
+    }
+    if (ret < 0) {
+        close(fd);
+        return false;
+    }
+    if (cpr_exec_state_fd >= 0) {
+        close(cpr_exec_state_fd);
+    }
+    cpr_exec_state_fd = fd;
+    return true;
+}
+
+void cpr_exec_discard_state(void)
+{
+    if (cpr_exec_state_fd >= 0) {
+        close(cpr_exec_state_fd);
+        cpr_exec_state_fd = -1;
+    }
+}
+
+bool cpr_exec(const strList *command, Error **errp)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    char num[16];
+
+    for (const strList *a = command; a; a = a->next) {
+        g_ptr_array_add(argv, a->value);
+    }
+    g_ptr_array_add(argv, NULL);
+    snprintf(num, sizeof(num), "%d", cpr_exec_state_fd);
+    if (cpr_exec_state_fd < 0 || !cloexec_off(cpr_exec_state_fd) ||
+        !cpr_walk_fd(cloexec_off)) {
+        error_setg(errp, "cpr-exec: cannot keep the fds open across exec");
+    } else {
+        setenv(CPR_EXEC_ENV, num, 1);
+        execvp(argv->pdata[0], (char **)argv->pdata);
+        error_setg_errno(errp, errno, "cpr-exec: cannot exec %s",
+                         (char *)argv->pdata[0]);
+        unsetenv(CPR_EXEC_ENV);
+    }
+    /* still the old image: everything closes on exec again */
+    cpr_walk_fd(cloexec_on);
+    if (cpr_exec_state_fd >= 0) {
+        cloexec_on(cpr_exec_state_fd);
+    }
+    cpr_exec_discard_state();
+    return false;
+}
+
+void cpr_exec_load_state(void)
+{
+    const char *env = getenv(CPR_EXEC_ENV);
+    Error *err = NULL;
+    QEMUFile *f;
+    int fd;
+
+    if (!env) {
+        return;
+    }
+    fd = qemu_parse_fd(env);
+    unsetenv(CPR_EXEC_ENV);
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+        error_report("cpr-exec: %s=%s does not name the state memfd",
+                     CPR_EXEC_ENV, env);
+        exit(1);
+    }
+    f = qemu_file_new_input_fd(fd);
+    if (cpr_state_load_mode(f, MIG_MODE_CPR_EXEC, &err) < 0) {
+        error_report("cpr-exec: cannot load the CPR state: %s",
+                     error_get_pretty(err));
+        exit(1);
+    }
+    qemu_fclose(f);
+    cpr_walk_fd(cloexec_on);
+}
