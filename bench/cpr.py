@@ -10,8 +10,10 @@ normal live migration of the same guest over a unix socket, unlimited
 bandwidth (what an upgrade costs without CPR).  For 1, 4 and 16 GiB: the
 guest's pause (the source's STOP event to the destination's RESUME event,
 from their microsecond timestamps) and the bytes sent, medians of --runs,
-and Ferry/QEMU ratios.  Goal: Ferry under 50 ms at every size, flat in RAM
-size.
+and Ferry/QEMU ratios.  Ferry's cpr-exec too: the same process execs a
+new image that restores from a file (-incoming defer, then
+migrate-incoming as soon as its QMP socket answers again).  Goal: Ferry
+under 50 ms at every size, flat in RAM size.
 
 Usage: bench/cpr.py FERRY_BINARY GUEST_DIR [--runs N] [--qemu PATH]
 """
@@ -94,6 +96,37 @@ def cpr_transfer_once(binary, mem, guest):
                 p.wait()
 
 
+def cpr_exec_once(binary, mem, guest):
+    """(pause ms, state file bytes) of one cpr-exec.  The new image comes
+    up with -incoming defer: the client reconnects to the same QMP socket
+    and starts the load, so the pause includes what a management app
+    would spend there (an upper bound)."""
+    memfd = ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
+             '-machine', 'memory-backend=ram0']
+    with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
+        state = os.path.join(tmp, 'vm.state')
+        qmp = os.path.join(tmp, 'src.qmp')
+        src, sq, scon = mig.launch(binary, mem, 'dirty=2', guest, tmp,
+                                   'src', memfd)
+        try:
+            mig.wait_console(scon, 'pass 2 ')
+            argv = src.args + ['-incoming', 'defer']
+            sq.cmd('migrate-set-parameters', mode='cpr-exec',
+                   **{'cpr-exec-command': argv})
+            sq.cmd('migrate', uri='file:' + state)
+            stop = sq.event_time('STOP')
+            sq.sock.settimeout(20)
+            while sq.f.readline():          # until the exec closes it
+                pass
+            nq = mig.Qmp(qmp, src)
+            nq.cmd('migrate-incoming', uri='file:' + state)
+            resume = nq.event_time('RESUME')
+            return (resume - stop) * 1000, os.path.getsize(state)
+        finally:
+            src.kill()
+            src.wait()
+
+
 def main():
     ns = benchlib.parse_args('bench/cpr', 3)
     if ns.exit_code is not None:
@@ -106,6 +139,7 @@ def main():
                  for _ in range(ns.runs)]
         qemu = [mig.migrate_once(ns.qemu, mem, 'dirty=2', guest)
                 for _ in range(ns.runs)]
+        exe = [cpr_exec_once(ns.ferry, mem, guest) for _ in range(ns.runs)]
         f_pause = statistics.median(r[0] for r in ferry)
         f_bytes = statistics.median(r[1] for r in ferry)
         f_total = statistics.median(r[2] for r in ferry)
@@ -118,6 +152,11 @@ def main():
                                    q_total, q_bytes / (1 << 20),
                                    f_pause / q_pause, f_total / q_total),
               flush=True)
+        e_pause = statistics.median(r[0] for r in exe)
+        print('%6s MiB  ferry cpr-exec pause %6.2f ms (incl. reconnect), '
+              'state file %d bytes | ratio pause to qemu %.2f'
+              % (mem, e_pause, statistics.median(r[1] for r in exe),
+                 e_pause / q_pause), flush=True)
     return 0
 
 

@@ -123,9 +123,11 @@ def spawn(binary, mem, append, guest, tmp, name, extra=(), qmp_fd=None):
             '-cpu', 'host,-arch-capabilities', '-m', mem, '-smp', '1',
             '-nodefaults', '-display', 'none', '-kernel', guest,
             '-append', append, '-serial', 'file:' + con] + mon + list(extra)
-    return subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE,
                             pass_fds=() if qmp_fd is None else (qmp_fd,))
+    proc.args = argv
+    return proc
 
 
 def launch(binary, mem, append, guest, tmp, name, extra=()):
