@@ -32,10 +32,15 @@ import migrate as mig
 SIZES = ['1024', '4096', '16384']
 
 
+def memfd_args(mem):
+    """Guest RAM in a memfd backend: what CPR needs to keep it in place."""
+    return ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
+            '-machine', 'memory-backend=ram0']
+
+
 def cpr_transfer_once(binary, mem, guest):
     """(pause ms, RAM bytes sent, total ms) of one cpr-transfer."""
-    memfd = ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
-             '-machine', 'memory-backend=ram0']
+    memfd = memfd_args(mem)
     with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
         main = os.path.join(tmp, 'main.sock')
         cpr = os.path.join(tmp, 'cpr.sock')
@@ -101,8 +106,7 @@ def cpr_exec_once(binary, mem, guest):
     up with -incoming defer: the client reconnects to the same QMP socket
     and starts the load, so the pause includes what a management app
     would spend there (an upper bound)."""
-    memfd = ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
-             '-machine', 'memory-backend=ram0']
+    memfd = memfd_args(mem)
     with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
         state = os.path.join(tmp, 'vm.state')
         qmp = os.path.join(tmp, 'src.qmp')
