@@ -137,7 +137,7 @@ class CprTransfer(MigrationTestCase):
         return ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
                 '-machine', 'memory-backend=ram0']
 
-    def start_new(self, mem, main_path, cpr_path, con=None):
+    def start_new(self, mem, main_path, cpr_path, con=None, backend=None):
         """The new process, started as a management app would: the same
         command line, its main and cpr channels.  Its QMP monitor is on a
         pre-opened socket, fd=N: the old process's number, which means
@@ -147,7 +147,7 @@ class CprTransfer(MigrationTestCase):
         over the same way)."""
         n = len(self._machines)
         con = con or self.tmp('con%d.sock' % n)
-        args = (self.vm_args(mem=mem, extra=self.memfd(mem))
+        args = (self.vm_args(mem=mem, extra=backend or self.memfd(mem))
                 + ['-chardev', 'socket,fd=1000,server=on,wait=off,id=mon0',
                    '-mon', 'chardev=mon0,mode=control',
                    '-chardev', 'socket,path=%s,server=on,wait=off,id=con'
@@ -181,11 +181,13 @@ class CprTransfer(MigrationTestCase):
         dst._qmp.negotiate()
         self.assertEqual(dst.cmd_ok('query-status')['status'], 'running')
 
-    def transfer(self, mem):
-        src = self.source(mem=mem, extra=self.memfd(mem))
+    def transfer(self, mem, backend=None):
+        backend = backend or self.memfd(mem)
+        src = self.source(mem=mem, extra=backend)
         self.set_params(src, mode='cpr-transfer')
         main, cpr = self.tmp('main%s.sock' % mem), self.tmp('cpr%s.sock' % mem)
-        dst = self.start_new(mem, main, cpr, con=src.console_path)
+        dst = self.start_new(mem, main, cpr, con=src.console_path,
+                             backend=backend)
         self.assertOk(src.cmd('migrate', channels=[
             {'channel-type': 'main', 'addr': unix_addr(main)},
             {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
@@ -212,6 +214,15 @@ class CprTransfer(MigrationTestCase):
                 self.assertEqual(info['ram']['normal'], 0, info)
                 self.assertLess(sent[mem], 64 * 1024, info)
         self.assertEqual(len(set(sent.values())), 1, sent)
+
+    def test_shared_file_ram(self):
+        """memory-backend-file share=on: the new process maps the same
+        file itself (not through CPR state); no page is sent either."""
+        backend = ['-object', 'memory-backend-file,id=ram0,size=256M,'
+                   'mem-path=%s,share=on' % self.tmp('guest.ram'),
+                   '-machine', 'memory-backend=ram0']
+        info = self.transfer('256', backend)
+        self.assertEqual(info['ram']['normal'], 0, info)
 
     def test_anonymous_ram_blocks_cpr_transfer(self):
         src = self.source(passes=1)
