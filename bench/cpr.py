@@ -38,17 +38,27 @@ def memfd_args(mem):
             '-machine', 'memory-backend=ram0']
 
 
+def start_source(binary, mem, guest, tmp):
+    """The source guest on memfd RAM, once it has run two passes."""
+    src, sq, scon = mig.launch(binary, mem, 'dirty=2', guest, tmp, 'src',
+                               memfd_args(mem))
+    try:
+        mig.wait_console(scon, 'pass 2 ')
+    except Exception:
+        src.kill()
+        src.wait()
+        raise
+    return src, sq
+
+
 def cpr_transfer_once(binary, mem, guest):
     """(pause ms, RAM bytes sent, total ms) of one cpr-transfer."""
-    memfd = memfd_args(mem)
     with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
         main = os.path.join(tmp, 'main.sock')
         cpr = os.path.join(tmp, 'cpr.sock')
-        src, sq, scon = mig.launch(binary, mem, 'dirty=2', guest, tmp,
-                                   'src', memfd)
+        src, sq = start_source(binary, mem, guest, tmp)
         procs = [src]
         try:
-            mig.wait_console(scon, 'pass 2 ')
             # the new process waits on its cpr channel before it has a
             # monitor: start it, wait for the socket, then migrate
             cpr_ch = {'channel-type': 'cpr', 'addr': {
@@ -60,8 +70,9 @@ def cpr_transfer_once(binary, mem, guest):
             lsock.bind(os.path.join(tmp, 'dst.qmp'))
             lsock.listen(1)
             dst = mig.spawn(binary, mem, 'dirty=2', guest, tmp, 'dst',
-                            memfd + ['-incoming', 'unix:' + main,
-                                     '-incoming', json.dumps(cpr_ch)],
+                            memfd_args(mem)
+                            + ['-incoming', 'unix:' + main,
+                               '-incoming', json.dumps(cpr_ch)],
                             qmp_fd=lsock.fileno())
             lsock.close()
             procs.append(dst)
@@ -106,14 +117,11 @@ def cpr_exec_once(binary, mem, guest):
     up with -incoming defer: the client reconnects to the same QMP socket
     and starts the load, so the pause includes what a management app
     would spend there (an upper bound)."""
-    memfd = memfd_args(mem)
     with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
         state = os.path.join(tmp, 'vm.state')
         qmp = os.path.join(tmp, 'src.qmp')
-        src, sq, scon = mig.launch(binary, mem, 'dirty=2', guest, tmp,
-                                   'src', memfd)
+        src, sq = start_source(binary, mem, guest, tmp)
         try:
-            mig.wait_console(scon, 'pass 2 ')
             argv = src.args + ['-incoming', 'defer']
             sq.cmd('migrate-set-parameters', mode='cpr-exec',
                    **{'cpr-exec-command': argv})

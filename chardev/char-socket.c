@@ -428,7 +428,7 @@ static void sock_update_read_handler(Chardev *chr)
     /* The read watch re-checks can_read on every loop iteration. */
 }
 
-/* The CPR state name of a listening fd= socket (socket_get_fd). */
+/* The CPR state name of the listening socket (socket_listen). */
 static char *socket_cpr_name(SocketChardev *s)
 {
     return g_strdup_printf("chardev/%s", s->parent.label);
@@ -474,13 +474,7 @@ static void sock_finalize(Chardev *chr)
 
 /* ---- -chardev socket,... and opening ---- */
 
-/*
- * fd=: a getfd name under a monitor, a number on the command line.  A
- * listening one is kept in CPR state under "chardev/ID": after
- * cpr-transfer the new process listens on the very same socket (the
- * number its command line gives was the old process's), so a management
- * app's clients reach it at the same address.
- */
+/* fd=: a getfd name under a monitor, a number on the command line. */
 static int socket_get_fd(const char *str, bool *listening, Error **errp)
 {
     int fd = monitor_fd_param(monitor_cur(), str, errp);
@@ -497,6 +491,12 @@ static int socket_get_fd(const char *str, bool *listening, Error **errp)
     return fd;
 }
 
+/*
+ * Every listening socket is kept in CPR state as "chardev/ID": after
+ * cpr-transfer or cpr-exec the new process listens on the very same socket
+ * (a fd=N number on its command line was the old process's), so clients
+ * reach it at the same address.
+ */
 static bool socket_listen(SocketChardev *s, Error **errp)
 {
     g_autofree char *name = socket_cpr_name(s);
@@ -537,7 +537,6 @@ static bool socket_listen(SocketChardev *s, Error **errp)
     if (s->listen_fd < 0) {
         return false;
     }
-    /* kept for a later cpr-transfer: clients keep the address */
     cpr_resave_fd(name, 0, s->listen_fd);
     qemu_set_nonblock(s->listen_fd);
     sock_adopt_local_address(s);

@@ -80,17 +80,18 @@ void migration_incoming_cli(const char *str)
 
 void migration_incoming_cpr_load(void)
 {
-    if (incoming_channel[MIGRATION_CHANNEL_TYPE_CPR] &&
-        cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC) {
+    MigrationChannel *ch = incoming_channel[MIGRATION_CHANNEL_TYPE_CPR];
+
+    if (!ch) {
+        return;
+    }
+    if (cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC) {
         warn_report("ignoring cpr channel because cpr-exec state was "
                     "loaded");
         return;
     }
-    if (incoming_channel[MIGRATION_CHANNEL_TYPE_CPR]) {
-        cpr_transfer_input(incoming_channel[MIGRATION_CHANNEL_TYPE_CPR],
-                           incoming_str[MIGRATION_CHANNEL_TYPE_CPR],
-                           incoming_str[MIGRATION_CHANNEL_TYPE_MAIN] != NULL);
-    }
+    cpr_transfer_input(ch, incoming_str[MIGRATION_CHANNEL_TYPE_CPR],
+                       incoming_str[MIGRATION_CHANNEL_TYPE_MAIN] != NULL);
 }
 
 bool migration_incoming_cli_pending(void)

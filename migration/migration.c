@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Migration state machine: migrate, the live_migration thread, cancel. */
 #include "qemu/osdep.h"
+#include <sys/socket.h>
 #include "migration/migration.h"
 #include "migration/options.h"
 #include "migration/blocker.h"
 #include "migration/cpr.h"
-#include <sys/socket.h>
 #include "migration/savevm.h"
 #include "migration/ram.h"
 #include "migration/mapped-ram.h"
@@ -595,6 +595,40 @@ static void migrate_init(MigrationState *s)
                       MIGRATION_STATUS_SETUP);
 }
 
+/* The channels the CPR modes need (QEMU's messages where it has them). */
+static bool migrate_cpr_channels_ok(const MigrationChannel *ch,
+                                    const MigrationChannel *cpr_ch,
+                                    Error **errp)
+{
+    switch (migrate_mode()) {
+    case MIG_MODE_CPR_EXEC:
+        if (ch->addr->transport != MIGRATION_ADDRESS_TYPE_FILE) {
+            error_setg(errp, "Migration mode 'cpr-exec' needs a file: URI: "
+                       "the new image reads the state after the exec");
+            return false;
+        }
+        return true;
+    case MIG_MODE_CPR_TRANSFER:
+        if (!cpr_ch) {
+            error_setg(errp, "missing 'cpr' migration channel");
+            return false;
+        }
+        if (cpr_ch->addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
+            cpr_ch->addr->u.socket.type != SOCKET_ADDRESS_TYPE_UNIX) {
+            error_setg(errp, "the cpr channel must be a unix socket");
+            return false;
+        }
+        if (ch->addr->transport == MIGRATION_ADDRESS_TYPE_FILE) {
+            error_setg(errp, "Migration requires streamable transport "
+                       "(eg unix)");
+            return false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
 void qmp_migrate(const char *uri, MigrationChannelList *channels,
                  bool has_resume, bool resume, Error **errp)
 {
@@ -628,35 +662,17 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
     if (!migrate_prepare(s, has_resume && resume, errp)) {
         return;
     }
-    if (migrate_mode() == MIG_MODE_CPR_EXEC &&
-        ch->addr->transport != MIGRATION_ADDRESS_TYPE_FILE) {
-        error_setg(errp, "Migration mode 'cpr-exec' needs a file: URI: the "
-                   "new image reads the state after the exec");
+    if (!migrate_cpr_channels_ok(ch, cpr_ch, errp)) {
         return;
-    }
-    if (migrate_mode() == MIG_MODE_CPR_EXEC && !cpr_exec_save_state(errp)) {
-        return;
-    }
-    if (migrate_mode() == MIG_MODE_CPR_TRANSFER) {
-        if (!cpr_ch) {
-            error_setg(errp, "missing 'cpr' migration channel");
-            return;
-        }
-        if (cpr_ch->addr->transport != MIGRATION_ADDRESS_TYPE_SOCKET ||
-            cpr_ch->addr->u.socket.type != SOCKET_ADDRESS_TYPE_UNIX) {
-            error_setg(errp, "the cpr channel must be a unix socket");
-            return;
-        }
-        if (ch->addr->transport == MIGRATION_ADDRESS_TYPE_FILE) {
-            error_setg(errp, "Migration requires streamable transport "
-                       "(eg unix)");
-            return;
-        }
     }
     if (migrate_mapped_ram() && !mapped_ram_transport_ok(ch->addr, errp)) {
         return;
     }
     if (migrate_multifd() && !multifd_transport_ok(ch->addr, errp)) {
+        return;
+    }
+    /* last: nothing may fail after the state memfd exists */
+    if (migrate_mode() == MIG_MODE_CPR_EXEC && !cpr_exec_save_state(errp)) {
         return;
     }
     if (s->addr) {

@@ -3,8 +3,8 @@
 #include "qemu/osdep.h"
 #include "system/machine.h"
 #include "system/hostmem.h"
-#include "hw/boards.h"
 #include "system/runstate.h"
+#include "hw/boards.h"
 #include "hw/core/cpu.h"
 #include "hw/i386/x86.h"
 #include "hw/char/serial.h"
@@ -80,24 +80,33 @@ static void microvm_init_devices(MachineState *ms, Error **errp)
  * Reset handler: put the kernel back (the guest may have written over
  * it) and start the BSP at its entry.  Must run after the CPUs' own reset.
  */
+/*
+ * Load the Multiboot kernel into RAM, unless an incoming migration brings
+ * RAM and registers with it: with x-ignore-shared or CPR the RAM is the
+ * source's own memory, which the image must not overwrite (QEMU's
+ * rom_reset skips when inmigrate too).  false (errp) if it did not load.
+ */
+static bool microvm_kernel_load(MicrovmState *s, Error **errp)
+{
+    MachineState *ms = s->ms;
+
+    if (runstate_check(RUN_STATE_INMIGRATE)) {
+        return false;
+    }
+    return multiboot_load(ms->kernel, ms->kernel_cmdline, ms->ram_size,
+                          &s->boot_regs, errp);
+}
+
 static void microvm_kernel_reset(void *opaque)
 {
     MicrovmState *s = opaque;
-    MachineState *ms = s->ms;
     Error *err = NULL;
     CPUState *bsp = qemu_get_cpu(0);
 
-    /*
-     * An incoming migration brings RAM and registers with it; with
-     * x-ignore-shared (and CPR) the RAM is the source's own file, which
-     * the kernel image must not overwrite (QEMU's rom_reset skips too).
-     */
-    if (runstate_check(RUN_STATE_INMIGRATE)) {
-        return;
-    }
-    if (!multiboot_load(ms->kernel, ms->kernel_cmdline, ms->ram_size,
-                        &s->boot_regs, &err)) {
-        error_report_err(err);
+    if (!microvm_kernel_load(s, &err)) {
+        if (err) {
+            error_report_err(err);
+        }
         return;
     }
     if (bsp) {
@@ -123,10 +132,7 @@ static bool microvm_machine_init(MachineState *ms, Error **errp)
     if (ms->bios && !x86_bios_load(ms->bios, errp)) {
         return false;
     }
-    /* incoming: RAM comes from the stream or is the source's own file */
-    if (ms->kernel && !runstate_check(RUN_STATE_INMIGRATE) &&
-        !multiboot_load(ms->kernel, ms->kernel_cmdline, ms->ram_size,
-                        &microvm.boot_regs, errp)) {
+    if (ms->kernel && !microvm_kernel_load(&microvm, errp) && *errp) {
         return false;
     }
     microvm_init_devices(ms, errp);

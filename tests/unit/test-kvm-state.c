@@ -120,6 +120,15 @@ static void start_at_code(const uint8_t *code, size_t len)
     resume_all_vcpus();
 }
 
+/* Let the vCPUs run for a while, pause them, forget the BSP's copy. */
+static void run_a_little(CPUState *bsp)
+{
+    resume_all_vcpus();
+    g_usleep(20000);
+    pause_all_vcpus();
+    bsp->vcpu_dirty = false;
+}
+
 static void test_run_realmode(void)
 {
     static const uint8_t code[] = {
@@ -188,19 +197,14 @@ static void test_run_realmode(void)
     g_assert_cmpuint(ap->arch->mp_state, ==, X86_MP_STATE_UNINITIALIZED);
 
     /* Resume and pause again: still spinning at the same place. */
-    resume_all_vcpus();
-    g_usleep(20000);
-    pause_all_vcpus();
-    bsp->vcpu_dirty = false;
+    run_a_little(bsp);
     cpu_synchronize_state(bsp);
     g_assert_cmphex(bsp->arch->rip, ==, 0x102a);
 
     /* The vCPU threads fetch their own state on request (migration's
      * switchover): afterwards it is current, without another fetch. */
-    resume_all_vcpus();
-    g_usleep(20000);
-    pause_all_vcpus();
-    bsp->vcpu_dirty = ap->vcpu_dirty = false;
+    run_a_little(bsp);
+    ap->vcpu_dirty = false;
     memset(bsp->arch->regs, 0xee, sizeof(bsp->arch->regs));
     bsp->arch->rip = 0;
     cpu_prefetch_all_states();
@@ -215,10 +219,7 @@ static void test_run_realmode(void)
     }
     g_assert_cmpuint(ap->arch->mp_state, ==, X86_MP_STATE_UNINITIALIZED);
     /* dirty state is put back before the guest runs on */
-    resume_all_vcpus();
-    g_usleep(20000);
-    pause_all_vcpus();
-    bsp->vcpu_dirty = false;
+    run_a_little(bsp);
     cpu_synchronize_state(bsp);
     g_assert_cmphex(bsp->arch->rip, ==, 0x102a);
     vm_teardown();
