@@ -237,7 +237,9 @@ static gboolean sock_readable(Chardev *chr, GIOCondition cond)
     return G_SOURCE_CONTINUE;
 }
 
-static void sock_new_client(SocketChardev *s, int fd)
+/* event: OPENED, or RESUMED for a client kept across cpr-exec */
+static void sock_new_client_event(SocketChardev *s, int fd,
+                                  QEMUChrEvent event)
 {
     Chardev *chr = &s->parent;
 
@@ -255,7 +257,12 @@ static void sock_new_client(SocketChardev *s, int fd)
     g_free(chr->filename);
     chr->filename = sock_connected_filename(s);
     s->watch = chr_io_watch_add(chr, fd, sock_readable);
-    qemu_chr_be_event(chr, CHR_EVENT_OPENED);
+    qemu_chr_be_event(chr, event);
+}
+
+static void sock_new_client(SocketChardev *s, int fd)
+{
+    sock_new_client_event(s, fd, CHR_EVENT_OPENED);
 }
 
 static gboolean sock_accept(gint fd, GIOCondition cond, gpointer opaque)
@@ -428,10 +435,51 @@ static void sock_update_read_handler(Chardev *chr)
     /* The read watch re-checks can_read on every loop iteration. */
 }
 
-/* The CPR state name of the listening socket (socket_listen). */
+/*
+ * The CPR state name of the socket: id 0 is the listening socket
+ * (socket_listen), id 1 the connected peer across cpr-exec.
+ */
 static char *socket_cpr_name(SocketChardev *s)
 {
     return g_strdup_printf("chardev/%s", s->parent.label);
+}
+
+#define SOCKET_CPR_LISTEN 0
+#define SOCKET_CPR_PEER 1
+
+static void socket_cpr_save_peer(Chardev *chr, void *opaque)
+{
+    SocketChardev *s = (SocketChardev *)chr;
+
+    if (chr->cls == opaque && s->fd >= 0) {
+        g_autofree char *name = socket_cpr_name(s);
+
+        cpr_save_fd(name, SOCKET_CPR_PEER, s->fd);
+    }
+}
+
+/* cpr-exec keeps connected peers: the new image goes on talking to them. */
+static void socket_cpr_save(MigMode mode)
+{
+    if (mode == MIG_MODE_CPR_EXEC) {
+        qemu_chr_foreach(socket_cpr_save_peer,
+                         (void *)qemu_chr_find_class("socket"));
+    }
+}
+
+/* After cpr-exec: the peer the old image had, still connected. */
+static bool socket_resume_peer(SocketChardev *s)
+{
+    g_autofree char *name = socket_cpr_name(s);
+    int fd = cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC ?
+             cpr_find_fd(name, SOCKET_CPR_PEER) : -1;
+
+    if (fd < 0) {
+        return false;
+    }
+    cpr_delete_fd(name, SOCKET_CPR_PEER);
+    sock_new_client_event(s, fd, CHR_EVENT_RESUMED);
+    return true;
 }
 
 static void sock_finalize(Chardev *chr)
@@ -455,10 +503,10 @@ static void sock_finalize(Chardev *chr)
     }
     if (s->listen_fd >= 0) {
         g_autofree char *name = socket_cpr_name(s);
-        bool ours = cpr_find_fd(name, 0) == s->listen_fd;
+        bool ours = cpr_find_fd(name, SOCKET_CPR_LISTEN) == s->listen_fd;
 
         if (ours) {
-            cpr_delete_fd(name, 0);
+            cpr_delete_fd(name, SOCKET_CPR_LISTEN);
         }
         close(s->listen_fd);
         /* a socket handed to a new process keeps its path for it */
@@ -500,7 +548,8 @@ static int socket_get_fd(const char *str, bool *listening, Error **errp)
 static bool socket_listen(SocketChardev *s, Error **errp)
 {
     g_autofree char *name = socket_cpr_name(s);
-    int cpr_fd = cpr_is_incoming() ? cpr_find_fd(name, 0) : -1;
+    int cpr_fd = cpr_is_incoming() ? cpr_find_fd(name, SOCKET_CPR_LISTEN)
+                                    : -1;
     bool listening = false;
 
     if (cpr_fd >= 0) {
@@ -537,7 +586,7 @@ static bool socket_listen(SocketChardev *s, Error **errp)
     if (s->listen_fd < 0) {
         return false;
     }
-    cpr_resave_fd(name, 0, s->listen_fd);
+    cpr_resave_fd(name, SOCKET_CPR_LISTEN, s->listen_fd);
     qemu_set_nonblock(s->listen_fd);
     sock_adopt_local_address(s);
     return true;
@@ -613,6 +662,9 @@ static bool socket_open_inner(Chardev *chr, ChardevBackend *backend,
             return false;
         }
         sock_set_disconnected_filename(s);
+        if (socket_resume_peer(s)) {
+            return true;
+        }
         if (wait) {
             socket_wait_client(s);
         } else {
@@ -622,6 +674,9 @@ static bool socket_open_inner(Chardev *chr, ChardevBackend *backend,
     }
 
     s->reconnect_ms = sock->has_reconnect_ms ? sock->reconnect_ms : 0;
+    if (socket_resume_peer(s)) {
+        return true;
+    }
     if (s->type == SOCKET_ADDRESS_TYPE_FD) {
         bool listening;
         fd = socket_get_fd(s->fdstr, &listening, errp);
@@ -679,4 +734,5 @@ void chr_register_socket(void);
 void chr_register_socket(void)
 {
     qemu_chr_register_class(&socket_class);
+    cpr_add_save_hook(socket_cpr_save);
 }

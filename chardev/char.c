@@ -13,6 +13,7 @@ typedef struct ChardevPriv {
     int logfd;
     bool fe_open;           /* the frontend installed handlers */
     guint opened_idle;      /* pending OPENED for a late frontend */
+    bool resumed;           /* ... which is a RESUMED (CHR_EVENT_RESUMED) */
 } ChardevPriv;
 
 #define CHR_PRIV_SIZE \
@@ -268,8 +269,14 @@ void qemu_chr_be_event(Chardev *s, QEMUChrEvent event)
     case CHR_EVENT_OPENED:
         s->be_open = true;
         break;
+    case CHR_EVENT_RESUMED:
+        s->be_open = true;
+        /* a frontend that attaches later is told so (chr_opened_idle) */
+        chr_priv(s)->resumed = !(be && be->chr_event);
+        break;
     case CHR_EVENT_CLOSED:
         s->be_open = false;
+        chr_priv(s)->resumed = false;
         /*
          * The frontend has not been told about the open yet: drop both
          * the pending OPENED and this CLOSED.
@@ -340,7 +347,8 @@ static gboolean chr_opened_idle(gpointer opaque)
 
     chr_priv(chr)->opened_idle = 0;
     if (chr->be_open && chr->be) {
-        qemu_chr_be_event(chr, CHR_EVENT_OPENED);
+        qemu_chr_be_event(chr, chr_priv(chr)->resumed ? CHR_EVENT_RESUMED
+                                                      : CHR_EVENT_OPENED);
     }
     return G_SOURCE_REMOVE;
 }

@@ -17,8 +17,6 @@
 
 #define CPR_EXEC_ENV "QEMU_CPR_EXEC_STATE"
 
-static int cpr_exec_state_fd = -1;
-
 static bool cloexec_off(int fd)
 {
     return qemu_set_cloexec(fd, false) == 0;
@@ -29,7 +27,12 @@ static bool cloexec_on(int fd)
     return qemu_set_cloexec(fd, true) == 0;
 }
 
-bool cpr_exec_save_state(Error **errp)
+/*
+ * The CPR state into a fresh memfd, with the save hooks' entries (the
+ * clients connected right now, whose fds must stay open across the exec
+ * too): main thread, just before the exec.
+ */
+static int cpr_exec_save_state(Error **errp)
 {
     int fd = memfd_create(CPR_EXEC_ENV, MFD_CLOEXEC);
     QEMUFile *f;
@@ -38,45 +41,39 @@ bool cpr_exec_save_state(Error **errp)
     if (fd < 0) {
         error_setg_errno(errp, errno, "cpr-exec: cannot create the state "
                          "memfd");
-        return false;
+        return -1;
     }
     f = qemu_file_new_output_fd(dup(fd));
+    cpr_run_save_hooks(MIG_MODE_CPR_EXEC);
     ret = cpr_state_save(f, errp);
     if (qemu_fclose(f) < 0 && ret >= 0) {
         error_setg(errp, "cpr-exec: cannot write the CPR state");
         ret = -EIO;
     }
     if (ret < 0) {
+        cpr_drop_hook_entries();
         close(fd);
-        return false;
+        return -1;
     }
-    if (cpr_exec_state_fd >= 0) {
-        close(cpr_exec_state_fd);
-    }
-    cpr_exec_state_fd = fd;
-    return true;
-}
-
-void cpr_exec_discard_state(void)
-{
-    if (cpr_exec_state_fd >= 0) {
-        close(cpr_exec_state_fd);
-        cpr_exec_state_fd = -1;
-    }
+    return fd;
 }
 
 bool cpr_exec(const strList *command, Error **errp)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    int state_fd;
     char num[16];
 
     for (const strList *a = command; a; a = a->next) {
         g_ptr_array_add(argv, a->value);
     }
     g_ptr_array_add(argv, NULL);
-    snprintf(num, sizeof(num), "%d", cpr_exec_state_fd);
-    if (cpr_exec_state_fd < 0 || !cloexec_off(cpr_exec_state_fd) ||
-        !cpr_walk_fd(cloexec_off)) {
+    state_fd = cpr_exec_save_state(errp);
+    if (state_fd < 0) {
+        return false;
+    }
+    snprintf(num, sizeof(num), "%d", state_fd);
+    if (!cloexec_off(state_fd) || !cpr_walk_fd(cloexec_off)) {
         error_setg(errp, "cpr-exec: cannot keep the fds open across exec");
     } else {
         setenv(CPR_EXEC_ENV, num, 1);
@@ -87,10 +84,8 @@ bool cpr_exec(const strList *command, Error **errp)
     }
     /* still the old image: everything closes on exec again */
     cpr_walk_fd(cloexec_on);
-    if (cpr_exec_state_fd >= 0) {
-        cloexec_on(cpr_exec_state_fd);
-    }
-    cpr_exec_discard_state();
+    cpr_drop_hook_entries();
+    close(state_fd);
     return false;
 }
 

@@ -10,6 +10,20 @@
 #include "migration/cpr.h"
 #include "migration/migration.h"
 
+typedef struct CprSend {
+    QEMUFile *f;
+    Error **errp;
+    int ret;
+} CprSend;
+
+/* Main thread: the save hooks read monitor and chardev state. */
+static void cpr_send_in_main(void *opaque)
+{
+    CprSend *c = opaque;
+
+    c->ret = cpr_state_save_mode(c->f, MIG_MODE_CPR_TRANSFER, c->errp);
+}
+
 /*
  * cpr-transfer: hand the CPR state (fds by SCM_RIGHTS) to the new process
  * over the cpr channel, then wait until it closes the channel: it has
@@ -18,7 +32,7 @@
 bool cpr_transfer_output(MigrationState *s, Error **errp)
 {
     int fd = unix_connect(s->cpr_addr->u.socket.u.q_unix.path, errp);
-    QEMUFile *f;
+    CprSend send = { .errp = errp };
     char c;
     ssize_t n;
 
@@ -30,12 +44,12 @@ bool cpr_transfer_output(MigrationState *s, Error **errp)
     if (migration_has_failed(s)) {              /* cancelled meanwhile */
         shutdown(fd, SHUT_RDWR);
     }
-    f = qemu_file_new_output_fd(dup(fd));
-    if (cpr_state_save(f, errp) < 0) {
-        qemu_fclose(f);
+    send.f = qemu_file_new_output_fd(dup(fd));
+    migration_run_in_main(cpr_send_in_main, &send);
+    qemu_fclose(send.f);
+    if (send.ret < 0) {
         goto fail;
     }
-    qemu_fclose(f);
     shutdown(fd, SHUT_WR);
     do {
         n = read(fd, &c, 1);

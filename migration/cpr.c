@@ -20,6 +20,7 @@ typedef struct CprState {
 static CprState cpr_state;
 static MigMode cpr_incoming_mode = MIG_MODE_NORMAL;
 static bool cpr_fds_handed_over;
+static GPtrArray *cpr_save_hooks;       /* CprSaveHook */
 
 static void cpr_fd_free(gpointer p)
 {
@@ -93,10 +94,45 @@ int cpr_open_fd(const char *path, int flags, const char *name, int id,
     return fd;
 }
 
+int cpr_find_id(const char *name)
+{
+    for (GSList *l = cpr_state.fds; l; l = l->next) {
+        CprFd *e = l->data;
+
+        if (!strcmp(e->name, name)) {
+            return e->id;
+        }
+    }
+    return -1;
+}
+
+void cpr_take_prefixed(const char *prefix, CprTakeCb cb, void *opaque)
+{
+    GSList *taken = NULL;
+
+    for (GSList *l = cpr_state.fds, *next; l; l = next) {
+        CprFd *e = l->data;
+
+        next = l->next;
+        if (g_str_has_prefix(e->name, prefix)) {
+            cpr_state.fds = g_slist_delete_link(cpr_state.fds, l);
+            taken = g_slist_prepend(taken, e);      /* oldest first */
+        }
+    }
+    for (GSList *l = taken; l; l = l->next) {
+        CprFd *e = l->data;
+
+        cb(e->name + strlen(prefix), e->id, e->fd, opaque);
+    }
+    g_slist_free_full(taken, cpr_fd_free);
+}
+
 bool cpr_walk_fd(cpr_walk_fd_cb cb)
 {
     for (GSList *l = cpr_state.fds; l; l = l->next) {
-        if (!cb(((CprFd *)l->data)->fd)) {
+        int fd = ((CprFd *)l->data)->fd;
+
+        if (fd >= 0 && !cb(fd)) {
             return false;
         }
     }
@@ -248,6 +284,55 @@ int cpr_state_save(QEMUFile *f, Error **errp)
         }
     }
     return ret < 0 ? ret : 0;
+}
+
+void cpr_add_save_hook(CprSaveHook hook)
+{
+    if (!cpr_save_hooks) {
+        cpr_save_hooks = g_ptr_array_new();
+    }
+    if (!g_ptr_array_find(cpr_save_hooks, hook, NULL)) {
+        g_ptr_array_add(cpr_save_hooks, hook);
+    }
+}
+
+/* The list as it was before the hooks ran (their entries come first). */
+static GSList *cpr_lasting;
+static bool cpr_hooks_ran;
+
+void cpr_run_save_hooks(MigMode mode)
+{
+    cpr_drop_hook_entries();
+    cpr_lasting = cpr_state.fds;
+    cpr_hooks_ran = true;
+    for (guint i = 0; cpr_save_hooks && i < cpr_save_hooks->len; i++) {
+        ((CprSaveHook)g_ptr_array_index(cpr_save_hooks, i))(mode);
+    }
+}
+
+void cpr_drop_hook_entries(void)
+{
+    if (!cpr_hooks_ran) {
+        return;
+    }
+    while (cpr_state.fds != cpr_lasting) {
+        CprFd *e = cpr_state.fds->data;
+
+        cpr_state.fds = g_slist_delete_link(cpr_state.fds, cpr_state.fds);
+        cpr_fd_free(e);
+    }
+    cpr_lasting = NULL;
+    cpr_hooks_ran = false;
+}
+
+int cpr_state_save_mode(QEMUFile *f, MigMode mode, Error **errp)
+{
+    int ret;
+
+    cpr_run_save_hooks(mode);
+    ret = cpr_state_save(f, errp);
+    cpr_drop_hook_entries();
+    return ret;
 }
 
 int cpr_state_load_mode(QEMUFile *f, MigMode mode, Error **errp)

@@ -48,74 +48,6 @@ int64_t migration_now_ms(void)
     return g_get_monotonic_time() / 1000;
 }
 
-/* ---- events, always emitted from the main thread, in order ---- */
-
-typedef struct PendingEvent {
-    bool pass;
-    int64_t value;
-} PendingEvent;
-
-static GMutex event_lock;
-static GQueue event_queue = G_QUEUE_INIT;
-static bool event_flush_scheduled;
-
-static gboolean event_flush(gpointer opaque)
-{
-    for (;;) {
-        PendingEvent *ev;
-
-        g_mutex_lock(&event_lock);
-        ev = g_queue_pop_head(&event_queue);
-        if (!ev) {
-            event_flush_scheduled = false;
-        }
-        g_mutex_unlock(&event_lock);
-        if (!ev) {
-            return G_SOURCE_REMOVE;
-        }
-        if (ev->pass) {
-            qapi_event_send_migration_pass(ev->value);
-        } else {
-            qapi_event_send_migration(ev->value);
-        }
-        g_free(ev);
-    }
-}
-
-static void event_queue_push(bool pass, int64_t value)
-{
-    PendingEvent *ev = g_new0(PendingEvent, 1);
-    bool in_main = g_main_context_is_owner(g_main_context_default());
-
-    ev->pass = pass;
-    ev->value = value;
-    g_mutex_lock(&event_lock);
-    g_queue_push_tail(&event_queue, ev);
-    if (!event_flush_scheduled && !in_main) {
-        event_flush_scheduled = true;
-        g_idle_add(event_flush, NULL);
-    }
-    g_mutex_unlock(&event_lock);
-    if (in_main) {
-        event_flush(NULL);
-    }
-}
-
-static void migration_pass_notify(uint64_t dirty_sync_count)
-{
-    if (migrate_events()) {
-        event_queue_push(true, dirty_sync_count);
-    }
-}
-
-void migrate_set_state(int *state, int old_state, int new_state)
-{
-    if (g_atomic_int_compare_and_exchange(state, old_state, new_state) &&
-        migrate_events()) {
-        event_queue_push(false, new_state);
-    }
-}
-
 void migrate_set_error(MigrationState *s, const Error *error)
 {
     g_mutex_lock(&s->error_mutex);
@@ -205,8 +137,8 @@ bool migration_only_migratable(void)
 /* ---- running work in the main thread, from the migration thread ---- */
 
 typedef struct MainCall {
-    void (*fn)(MigrationState *s);
-    MigrationState *s;
+    void (*fn)(void *opaque);
+    void *opaque;
     GMutex lock;
     GCond cond;
     bool done;
@@ -216,7 +148,7 @@ static gboolean main_call_run(gpointer opaque)
 {
     MainCall *c = opaque;
 
-    c->fn(c->s);
+    c->fn(c->opaque);
     g_mutex_lock(&c->lock);
     c->done = true;
     g_cond_signal(&c->cond);
@@ -224,10 +156,9 @@ static gboolean main_call_run(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-/* vm_stop()/vm_start() are main-thread only: ask and wait. */
-static void run_in_main_thread(MigrationState *s, void (*fn)(MigrationState *))
+void migration_run_in_main(void (*fn)(void *opaque), void *opaque)
 {
-    MainCall c = { .fn = fn, .s = s };
+    MainCall c = { .fn = fn, .opaque = opaque };
 
     g_mutex_init(&c.lock);
     g_cond_init(&c.cond);
@@ -241,8 +172,11 @@ static void run_in_main_thread(MigrationState *s, void (*fn)(MigrationState *))
     g_cond_clear(&c.cond);
 }
 
-static void stop_vm_for_switchover(MigrationState *s)
+/* vm_stop() is main-thread only */
+static void stop_vm_for_switchover(void *opaque)
 {
+    MigrationState *s = opaque;
+
     s->downtime_start = migration_now_ms();
     s->vm_old_state = runstate_get();
     s->vm_was_running = runstate_is_running();
@@ -286,7 +220,7 @@ static bool migration_completion(MigrationState *s)
     int ret;
 
     if (!s->stopped_before_setup) {
-        run_in_main_thread(s, stop_vm_for_switchover);
+        migration_run_in_main(stop_vm_for_switchover, s);
     }
     cpu_throttle_stop();                /* the vCPUs are stopped anyway */
     if (migrate_pause_before_switchover()) {
@@ -317,8 +251,11 @@ static bool migration_completion(MigrationState *s)
     }
     s->downtime = migration_now_ms() - s->downtime_start;
     s->total_time = migration_now_ms() - s->start_time;
-    migrate_set_state(&s->status, MIGRATION_STATUS_DEVICE,
-                      MIGRATION_STATUS_COMPLETED);
+    if (migrate_mode() != MIG_MODE_CPR_EXEC) {
+        /* cpr-exec completes in the cleanup BH, right before the exec */
+        migrate_set_state(&s->status, MIGRATION_STATUS_DEVICE,
+                          MIGRATION_STATUS_COMPLETED);
+    }
     return true;
 }
 
@@ -384,7 +321,7 @@ static gpointer migration_thread(gpointer opaque)
         /* CPR: the guest stops once the new side is reached, and the copy
          * is of a still VM (QEMU's migration_start_outgoing); downtime is
          * the whole copy */
-        run_in_main_thread(s, stop_vm_for_switchover);
+        migration_run_in_main(stop_vm_for_switchover, s);
         s->stopped_before_setup = true;
     }
     if (migrate_multifd() && !multifd_send_setup(s->addr, &err)) {
@@ -426,6 +363,7 @@ static void restart_vm_after_failure(MigrationState *s)
 static gboolean migration_cleanup_bh(gpointer opaque)
 {
     MigrationState *s = opaque;
+    bool sent;
     int st;
 
     if (s->thread) {
@@ -433,7 +371,10 @@ static gboolean migration_cleanup_bh(gpointer opaque)
         s->thread = NULL;
     }
     st = g_atomic_int_get(&s->status);
-    if (st != MIGRATION_STATUS_COMPLETED) {
+    sent = st == MIGRATION_STATUS_COMPLETED ||
+           (st == MIGRATION_STATUS_DEVICE &&
+            migrate_mode() == MIG_MODE_CPR_EXEC);
+    if (!sent) {
         multifd_send_shutdown();        /* a sender may block on a write */
     }
     multifd_send_cleanup();
@@ -452,18 +393,20 @@ static gboolean migration_cleanup_bh(gpointer opaque)
         migrate_set_state(&s->status, st, MIGRATION_STATUS_CANCELLED);
         st = MIGRATION_STATUS_CANCELLED;
     }
-    if (st == MIGRATION_STATUS_COMPLETED &&
-        migrate_mode() == MIG_MODE_CPR_EXEC) {
+    if (sent && st == MIGRATION_STATUS_DEVICE) {
         Error *err = NULL;
 
-        /* the new image takes over this process; back here on failure */
+        /* cpr-exec: completed, and the client sees every event before
+         * the new image takes over this process; back here on failure
+         * (no query saw "completed" in between: main thread) */
+        migrate_set_state(&s->status, st, MIGRATION_STATUS_COMPLETED);
+        st = MIGRATION_STATUS_COMPLETED;
+        migration_events_flush();
         cpr_exec(s->parameters.cpr_exec_command, &err);
         migrate_set_error(s, err);
         error_free(err);
         migrate_set_state(&s->status, st, MIGRATION_STATUS_FAILED);
         st = MIGRATION_STATUS_FAILED;
-    } else if (migrate_mode() == MIG_MODE_CPR_EXEC) {
-        cpr_exec_discard_state();
     }
     if (st == MIGRATION_STATUS_COMPLETED) {
         if (migrate_mode() == MIG_MODE_CPR_TRANSFER) {
@@ -669,10 +612,6 @@ void qmp_migrate(const char *uri, MigrationChannelList *channels,
         return;
     }
     if (migrate_multifd() && !multifd_transport_ok(ch->addr, errp)) {
-        return;
-    }
-    /* last: nothing may fail after the state memfd exists */
-    if (migrate_mode() == MIG_MODE_CPR_EXEC && !cpr_exec_save_state(errp)) {
         return;
     }
     if (s->addr) {

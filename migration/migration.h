@@ -116,6 +116,12 @@ int64_t migration_now_ms(void);
 /* Move s from old_state to new_state if it is still in old_state;
  * emits MIGRATION (with the events capability).  Any thread. */
 void migrate_set_state(int *state, int old_state, int new_state);
+/* MIGRATION_PASS (with the events capability): the RAM sync notifier. */
+void migration_pass_notify(uint64_t dirty_sync_count);
+/* Migration thread: run fn in the main thread and wait for it. */
+void migration_run_in_main(void (*fn)(void *opaque), void *opaque);
+/* Main thread: emit every queued event now. */
+void migration_events_flush(void);
 /* Record the first error of an outgoing migration (error copied). */
 void migrate_set_error(MigrationState *s, const Error *error);
 bool migration_has_failed(MigrationState *s);
@@ -150,10 +156,8 @@ void cpr_transfer_input(const MigrationChannel *ch, const char *str,
 void cpr_transfer_input_close(void);
 
 /* ---- cpr-exec (cpr-exec.c) ---- */
-/* Old image: the CPR state into the QEMU_CPR_EXEC_STATE memfd. */
-bool cpr_exec_save_state(Error **errp);
-void cpr_exec_discard_state(void);
-/* Exec command keeping the CPR fds; returns only on failure (fds closed
+/* Main thread: save the CPR state into the QEMU_CPR_EXEC_STATE memfd and
+ * exec command keeping the CPR fds; returns only on failure (fds closed
  * on exec again, state discarded). */
 bool cpr_exec(const strList *command, Error **errp);
 

@@ -200,13 +200,14 @@ static bool fd_by_number(bool saving)
 static int get_fd(QEMUFile *f, void *pv, size_t size,
                   const VMStateField *field)
 {
-    int fd = fd_by_number(false) ? (int)qemu_get_be32(f)
-                                 : qemu_file_recv_fd(f);
+    bool by_number = fd_by_number(false);
+    int fd = by_number ? (int)qemu_get_be32(f) : qemu_file_recv_fd(f);
 
-    if (fd < 0) {
+    /* by number, -1 is a record without an fd (cpr_save_fd) */
+    if (by_number ? fd < -1 || qemu_file_get_error(f) : fd < 0) {
         vmstate_set_load_detail("no file descriptor came with field '%s'",
                                 field->name);
-        return fd;
+        return by_number ? (qemu_file_get_error(f) ?: -EINVAL) : fd;
     }
     *(int32_t *)pv = fd;
     return 0;

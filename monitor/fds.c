@@ -5,6 +5,7 @@
 #include "monitor/monitor.h"
 #include "qemu/option.h"
 #include "qemu/sockets.h"
+#include "migration/cpr.h"
 
 /* ---- named fds ---- */
 
@@ -117,6 +118,16 @@ int mon_fd_store_take(MonFdStore *store, const char *name, Error **errp)
     return fd;
 }
 
+void mon_fd_store_foreach(MonFdStore *store, MonFdIterFunc *fn,
+                          void *opaque)
+{
+    for (GList *l = store ? store->fds : NULL; l; l = l->next) {
+        MonNamedFd *nf = l->data;
+
+        fn(nf->name, nf->fd, opaque);
+    }
+}
+
 unsigned mon_fd_store_count(MonFdStore *store)
 {
     return store ? g_list_length(store->fds) : 0;
@@ -227,6 +238,7 @@ int64_t monitor_fdset_add_fd(int fd, bool has_fdset_id, int64_t fdset_id,
         }
     }
     if (!s) {
+        monitor_cpr_init();     /* sets travel in CPR state */
         s = g_new0(MonFdset, 1);
         s->id = fdset_id;
         fdsets = g_list_insert_sorted(fdsets, s, fdset_cmp);
@@ -490,6 +502,14 @@ static QemuOptsList add_fd_opts = {
 /* Originals named by -add-fd, closed once options are processed. */
 static GArray *cmdline_fds;
 
+static void cmdline_fd_close_later(int fd)
+{
+    if (!cmdline_fds) {
+        cmdline_fds = g_array_new(false, false, sizeof(int));
+    }
+    g_array_append_val(cmdline_fds, fd);
+}
+
 bool fdset_add_cmdline(const char *optarg, Error **errp)
 {
     QemuOpts *opts = qemu_opts_parse(&add_fd_opts, optarg, false, errp);
@@ -505,6 +525,20 @@ bool fdset_add_cmdline(const char *optarg, Error **errp)
     opaque = g_strdup(qemu_opt_get(opts, "opaque"));
     qemu_opts_del(opts);
 
+    if (set >= 0 && cpr_is_incoming() && monitor_fdset_cpr_restored(set)) {
+        /*
+         * The set came in CPR state.  After cpr-exec fd was the old
+         * image's number: leave it alone.  After cpr-transfer it is ours,
+         * passed again: closed like any original.
+         */
+        g_free(opaque);
+        fl = fd > STDERR_FILENO ? fcntl(fd, F_GETFD) : -1;
+        if (cpr_get_incoming_mode() == MIG_MODE_CPR_TRANSFER && fl != -1 &&
+            !(fl & FD_CLOEXEC)) {
+            cmdline_fd_close_later(fd);
+        }
+        return true;
+    }
     if (fd < 0) {
         error_setg(errp, "fd option is required and must be non-negative");
         goto fail;
@@ -523,6 +557,7 @@ bool fdset_add_cmdline(const char *optarg, Error **errp)
         error_setg(errp, "set option is required and must be non-negative");
         goto fail;
     }
+
     dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (dupfd < 0) {
         error_setg(errp, "error duplicating fd: %s", strerror(errno));
@@ -531,10 +566,7 @@ bool fdset_add_cmdline(const char *optarg, Error **errp)
     if (monitor_fdset_add_fd(dupfd, true, set, opaque, errp) < 0) {
         goto fail;
     }
-    if (!cmdline_fds) {
-        cmdline_fds = g_array_new(false, false, sizeof(int));
-    }
-    g_array_append_val(cmdline_fds, fd);
+    cmdline_fd_close_later(fd);
     g_free(opaque);
     return true;
 

@@ -343,6 +343,14 @@ static void hmp_event(void *opaque, QEMUChrEvent event)
                        "information\n", FERRY_VERSION_STRING);
         hmp_prompt(mon);
         break;
+    case CHR_EVENT_RESUMED:
+        /* kept across cpr-exec: no banner; a prompt if one is owed */
+        mon->connected = true;
+        g_string_truncate(mon->line, 0);
+        if (monitor_cpr_resume_hmp_prompt(mon)) {
+            hmp_prompt(mon);
+        }
+        break;
     case CHR_EVENT_CLOSED:
         mon->connected = false;
         g_string_truncate(mon->line, 0);

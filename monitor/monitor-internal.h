@@ -29,6 +29,9 @@ struct Monitor {
     /* suspended (synchronous migrate): input waits in pending */
     bool suspended;
     GString *pending;
+
+    /* after cpr-exec: the session's flags (monitor-cpr.c) */
+    int resume_flags;
 };
 
 extern GList *mon_list;        /* every monitor with a chardev, main thread */
@@ -39,6 +42,14 @@ void monitor_data_destroy(Monitor *mon);
 void monitor_close_unclaimed_fds(Monitor *mon);
 /* Write raw bytes to the monitor's peer (or capture buffer). */
 void monitor_write(Monitor *mon, const char *buf, size_t len);
+
+/* monitor-cpr.c: across CPR (the new process's side) */
+/* New monitor: take its named fds and session flags from CPR state. */
+void monitor_cpr_restore(Monitor *mon);
+/* On CHR_EVENT_RESUMED: the QMP session's negotiation state back. */
+void monitor_cpr_resume_qmp(Monitor *mon);
+/* On CHR_EVENT_RESUMED: the HMP prompt the old image still owed. */
+bool monitor_cpr_resume_hmp_prompt(Monitor *mon);
 
 /* qmp.c */
 void monitor_init_qmp(Monitor *mon);

@@ -130,6 +130,7 @@ bool monitor_new(Chardev *chr, bool qmp, bool pretty, Error **errp)
     }
     mon->has_chr = true;
     mon_list = g_list_append(mon_list, mon);
+    monitor_cpr_restore(mon);
     if (qmp) {
         monitor_init_qmp(mon);
     } else {

@@ -160,6 +160,11 @@ static void qmp_event(void *opaque, QEMUChrEvent event)
         qmp_send_response(mon, greeting);
         json_node_unref(greeting);
         break;
+    case CHR_EVENT_RESUMED:
+        /* kept across cpr-exec: the session goes on, no new greeting */
+        mon->connected = true;
+        monitor_cpr_resume_qmp(mon);
+        break;
     case CHR_EVENT_CLOSED:
         mon->connected = false;
         mon->negotiated = false;

@@ -625,7 +625,6 @@ void qemu_init(int argc, char **argv)
         exit(1);
     }
     configure_name();
-    add_fds();
     if (cfg.daemonize) {
         os_daemonize();
     }
@@ -636,6 +635,9 @@ void qemu_init(int argc, char **argv)
     select_machine();
     cpr_exec_load_state();
     migration_incoming_cpr_load();
+    /* after CPR state: a set the old process had stands for its -add-fd */
+    monitor_fdsets_cpr_restore();
+    add_fds();
     qemu_opts_foreach(qemu_chardev_opts(), chardev_init_func, NULL, NULL);
     create_devices();
     create_default_monitor();

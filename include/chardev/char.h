@@ -28,6 +28,11 @@ typedef enum QEMUChrEvent {
     CHR_EVENT_MUX_IN,
     CHR_EVENT_MUX_OUT,
     CHR_EVENT_CLOSED,
+    /*
+     * Ferry's own: the peer was connected before cpr-exec and still is.
+     * Sent instead of OPENED: the session goes on (no greeting).
+     */
+    CHR_EVENT_RESUMED,
 } QEMUChrEvent;
 
 /* How many bytes the frontend can take now (0 = stop reading for a while). */

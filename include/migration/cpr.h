@@ -32,7 +32,19 @@ void cpr_resave_fd(const char *name, int id, int fd);
 /* The saved fd, else qemu_open(path, flags) and save it; -1 with errp. */
 int cpr_open_fd(const char *path, int flags, const char *name, int id,
                 Error **errp);
-/* Call cb on every saved fd until it returns false; false if one did. */
+/* The id of the newest entry called name, or -1. */
+int cpr_find_id(const char *name);
+/*
+ * Remove every entry whose name starts with prefix and hand each to cb,
+ * oldest first, as (the rest of the name, id, fd): the fd is cb's now.
+ */
+typedef void (*CprTakeCb)(const char *rest, int id, int fd, void *opaque);
+void cpr_take_prefixed(const char *prefix, CprTakeCb cb, void *opaque);
+/*
+ * Call cb on every saved fd until it returns false; false if one did.
+ * Entries without an fd (-1: cpr-exec records that carry only their id)
+ * are skipped.
+ */
 typedef bool (*cpr_walk_fd_cb)(int fd);
 bool cpr_walk_fd(cpr_walk_fd_cb cb);
 /* Forget every entry (they are not closed). */
@@ -67,6 +79,20 @@ bool cpr_is_incoming(void);
  * f must be a unix-socket QEMUFile.  Flushes.  0 or -errno with errp.
  */
 int cpr_state_save(QEMUFile *f, Error **errp);
+/*
+ * State that lives elsewhere (fd sets, the monitors' named fds, clients
+ * connected across cpr-exec) joins the CPR state only while it is
+ * written: a save hook adds its entries with cpr_save_fd (an fd of -1 is
+ * allowed in cpr-exec, whose fds travel as numbers), and they are
+ * dropped again once the state is written, sent or not.  Main thread.
+ */
+typedef void (*CprSaveHook)(MigMode mode);
+void cpr_add_save_hook(CprSaveHook hook);
+/* cpr_state_save with the hooks' entries, for mode. */
+int cpr_state_save_mode(QEMUFile *f, MigMode mode, Error **errp);
+/* The two halves, for cpr-exec, whose fds must outlive the save. */
+void cpr_run_save_hooks(MigMode mode);
+void cpr_drop_hook_entries(void);
 /* Read it back, replacing the list: names find the fds received. */
 int cpr_state_load(QEMUFile *f, Error **errp);
 /* ... as the incoming state of mode (cpr-transfer or cpr-exec), which

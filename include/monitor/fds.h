@@ -31,6 +31,9 @@ bool mon_fd_store_close(MonFdStore *store, const char *name, Error **errp);
  * "File descriptor named '%s' has not been found". */
 int mon_fd_store_take(MonFdStore *store, const char *name, Error **errp);
 unsigned mon_fd_store_count(MonFdStore *store);
+typedef void MonFdIterFunc(const char *name, int fd, void *opaque);
+void mon_fd_store_foreach(MonFdStore *store, MonFdIterFunc *fn,
+                          void *opaque);
 
 /* Named fd of a monitor (ownership to caller). */
 int monitor_get_fd(Monitor *mon, const char *fdname, Error **errp);
@@ -75,8 +78,19 @@ int qemu_open(const char *path, int flags, Error **errp);
 int qemu_create(const char *path, int flags, mode_t mode, Error **errp);
 int qemu_close(int fd);
 
+/*
+ * A process that took over CPR state: the fd sets the old process had,
+ * back with their fds and opaque strings (monitor-cpr.c).  Before -add-fd.
+ */
+void monitor_fdsets_cpr_restore(void);
+bool monitor_fdset_cpr_restored(int64_t set);
+/* The save hook that puts the sets (and monitors' named fds) in CPR state. */
+void monitor_cpr_init(void);
+
 /* -add-fd fd=N,set=S[,opaque=str]: validated, dup'd CLOEXEC, original
- * closed by fdset_cleanup_cmdline() once options are processed. */
+ * closed by fdset_cleanup_cmdline() once options are processed.  After
+ * CPR, a set that came in CPR state stands for the option: fd=N was the
+ * old process's number and is neither checked nor touched. */
 bool fdset_add_cmdline(const char *optarg, Error **errp);
 void fdset_cleanup_cmdline(void);
 

@@ -98,9 +98,10 @@ class MigrationTestCase(GuestTestCase):
         return m
 
     def source(self, smp=1, mem=None, dirty=None, extra=(), passes=2,
-               events=True, hmp=None):
+               events=True, hmp=None, pass_fds=()):
         """A running source guest that has completed `passes` passes."""
-        m = self.start_vm(self.vm_args(smp, mem, dirty, extra), hmp=hmp)
+        m = self.start_vm(self.vm_args(smp, mem, dirty, extra), hmp=hmp,
+                          pass_fds=pass_fds)
         m.console.wait('^' + BANNER + '$')
         self.assertEqual(int(m.console.wait(r'^cpus: (\d+)').group(1)), smp)
         for _ in range(passes):

@@ -3,8 +3,9 @@
 file, a new process restores it; with x-ignore-shared, RAM that lives in a
 shared named file is not copied at all (the new process maps the same
 file).  x-ignore-shared also works for a live migration between two
-processes sharing the file.  cpr-transfer and cpr-exec are refused until
-they land."""
+processes sharing the file.  cpr-transfer (QEMU 10.0) and cpr-exec (QEMU
+10.2) hand guest RAM, sockets, fd sets and named fds to a new process or
+image; cpr-exec also keeps connected monitor and console clients."""
 
 import array
 import json
@@ -16,6 +17,7 @@ import time
 import unittest
 
 from guest import Console, MICROVM_BASE
+from machine import fd_targets
 from migration_util import MigrationTestCase, parse_console
 from qmp import QMPClient, QMPDisconnected
 
@@ -128,6 +130,17 @@ def unix_addr(path):
     return {'transport': 'socket', 'type': 'unix', 'path': path}
 
 
+def fdsets(m):
+    """query-fdsets as {set: sorted [(opaque, file the fd is)]}."""
+    out = {}
+    for st in m.cmd_ok('query-fdsets'):
+        out[st['fdset-id']] = sorted(
+            (fd.get('opaque'),
+             os.readlink('/proc/%d/fd/%d' % (m.proc.pid, fd['fd'])))
+            for fd in st['fds'])
+    return out
+
+
 class CprTransfer(MigrationTestCase):
     """cpr-transfer (QEMU 10.0): the new process is started first with a
     main and a cpr channel; the old one hands it its fds (guest RAM's
@@ -137,7 +150,8 @@ class CprTransfer(MigrationTestCase):
         return ['-object', 'memory-backend-memfd,id=ram0,size=%sM' % mem,
                 '-machine', 'memory-backend=ram0']
 
-    def start_new(self, mem, main_path, cpr_path, con=None, backend=None):
+    def start_new(self, mem, main_path, cpr_path, con=None, backend=None,
+                  extra=(), pass_fds=()):
         """The new process, started as a management app would: the same
         command line, its main and cpr channels.  Its QMP monitor is on a
         pre-opened socket, fd=N: the old process's number, which means
@@ -154,8 +168,10 @@ class CprTransfer(MigrationTestCase):
                    % con, '-serial', 'chardev:con',
                    '-incoming', 'unix:' + main_path,
                    '-incoming', json.dumps({'channel-type': 'cpr',
-                                            'addr': unix_addr(cpr_path)})])
-        m = self.machine(args, qmp=None, base_args=MICROVM_BASE)
+                                            'addr': unix_addr(cpr_path)})]
+                + list(extra))
+        m = self.machine(args, qmp=None, base_args=MICROVM_BASE,
+                         pass_fds=list(pass_fds))
         deadline = time.monotonic() + 10
         while not os.path.exists(cpr_path):
             self.assertLess(time.monotonic(), deadline,
@@ -223,6 +239,50 @@ class CprTransfer(MigrationTestCase):
                    '-machine', 'memory-backend=ram0']
         info = self.transfer('256', backend)
         self.assertEqual(info['ram']['normal'], 0, info)
+
+    def open_file(self, name):
+        f = open(self.tmp(name), 'w+b')
+        self.addCleanup(f.close)
+        return f
+
+    def test_fd_sets_and_named_fds_travel(self):
+        """The fd sets (add-fd, -add-fd) and the monitor's named fds
+        (getfd) cross to the new process, where the monitor on the same
+        chardev has them.  A -add-fd on the new command line for a set
+        that came over is not added (its fd is closed)."""
+        old_file, other = self.open_file('old-set'), self.open_file('other')
+        qmp_file = self.open_file('qmp-set')
+        src = self.source(extra=self.memfd('128') + [
+            '-add-fd', 'fd=%d,set=7,opaque=cmdline' % old_file.fileno()],
+            pass_fds=[old_file.fileno()])
+        self.assertOk(src.qmp.send_fds('add-fd', [qmp_file.fileno()],
+                                       fdset_id=3, opaque='qmp'))
+        ours, theirs = socket.socketpair()
+        self.addCleanup(ours.close)
+        self.assertOk(src.qmp.send_fds('getfd', [theirs.fileno()],
+                                       fdname='later'))
+        theirs.close()
+        sets = fdsets(src)
+        self.set_params(src, mode='cpr-transfer')
+        main, cpr = self.tmp('main.sock'), self.tmp('cpr.sock')
+        dst = self.start_new('128', main, cpr, con=src.console_path,
+                             extra=['-add-fd', 'fd=%d,set=7,opaque=new'
+                                    % other.fileno()],
+                             pass_fds=[other.fileno()])
+        self.assertOk(src.cmd('migrate', channels=[
+            {'channel-type': 'main', 'addr': unix_addr(main)},
+            {'channel-type': 'cpr', 'addr': unix_addr(cpr)}]))
+        self.attach_console(dst)
+        self.assertEqual(self.wait_migration(src, timeout=30)['status'],
+                         'completed')
+        self.take_over(src, dst)
+        self.assertEqual(fdsets(dst), sets)
+        self.assertNotIn(self.tmp('other'),
+                         fd_targets(dst.proc.pid).values())
+        self.assertOk(dst.cmd('closefd', fdname='later'))
+        self.assertError(dst.cmd('closefd', fdname='later'),
+                         desc="File descriptor named 'later' not found")
+        self.check_continues(src, dst)
 
     def test_anonymous_ram_blocks_cpr_transfer(self):
         src = self.source(passes=1)
@@ -369,38 +429,99 @@ class CprExec(MigrationTestCase):
     MEMFD = ['-object', 'memory-backend-memfd,id=ram0,size=128M',
              '-machine', 'memory-backend=ram0']
 
-    def test_exec_keeps_ram_and_sockets(self):
-        src = self.source(extra=self.MEMFD)
+    def test_exec_keeps_clients_and_fds(self):
+        """Beyond QEMU, which drops every connection at cpr-exec: the QMP
+        client stays connected, is answered by the new image and sees the
+        migration's events; the console reader stays connected; named
+        fds (getfd) and fd sets (add-fd, -add-fd) are still there."""
+        cmdline_file = open(self.tmp('cmdline-set'), 'w+b')
+        qmp_file = open(self.tmp('qmp-set'), 'w+b')
+        self.addCleanup(cmdline_file.close)
+        self.addCleanup(qmp_file.close)
+        cfd = cmdline_file.fileno()
+        src = self.source(extra=self.MEMFD + [
+            '-add-fd', 'fd=%d,set=7,opaque=cmdline' % cfd], pass_fds=[cfd])
         pid = src.proc.pid
+        qmp = src.qmp
+        self.assertEqual(qmp.send_fds('add-fd', [qmp_file.fileno()],
+                                      fdset_id=3, opaque='qmp')
+                         ['return']['fdset-id'], 3)
+        ours, theirs = socket.socketpair()
+        self.addCleanup(ours.close)
+        self.assertOk(qmp.send_fds('getfd', [theirs.fileno()],
+                                   fdname='later'))
+        theirs.close()
+        sets = fdsets(src)
+        self.assertEqual(sets, {
+            3: [('qmp', self.tmp('qmp-set'))],
+            7: [('cmdline', self.tmp('cmdline-set'))]})
         state = self.tmp('vm.state')
-        # the new image: the same command line, restoring from the file
+        # the new image: the same command line (-add-fd included: its set
+        # comes in CPR state), restoring from the file
         argv = [a for a in src.args if a != '-S'] + ['-incoming',
                                                      'file:' + state]
         self.set_params(src, mode='cpr-exec', cpr_exec_command=argv)
+        with open('/proc/%d/environ' % pid, 'rb') as f:
+            self.assertNotIn(b'QEMU_CPR_EXEC_STATE=', f.read())
+        qmp.clear_events()
         self.assertOk(src.cmd('migrate', uri='file:' + state))
-        # the exec closes this connection (connected clients are not
-        # kept yet), and the console's
-        with self.assertRaises(QMPDisconnected):
-            src.qmp.wait_event('NEVER', timeout=20)
-        self.drain(src.console)
-        before = parse_console(src.console.lines)
-        # same process, new image: the QMP socket and the console socket
-        # are the ones the old image listened on
-        self.assertTrue(src.is_running())
+        self.assertEqual(self.migration_events(src, timeout=30),
+                         ['setup', 'active', 'device', 'completed'])
+        qmp.wait_event('RESUME', timeout=30)    # the new image runs it
+        # same process, same connection, new image
+        self.assertEqual(src.cmd_ok('query-status')['status'], 'running')
         self.assertEqual(src.proc.pid, pid)
-        src.qmp.close()
-        src._qmp = QMPClient(src.qmp_path, alive=src.is_running)
-        src._qmp.negotiate()
-        self.wait_status(src, 'running')
-        console = Console(src.console_path, src.is_running)
-        self.addCleanup(console.close)
+        with open('/proc/%d/environ' % pid, 'rb') as f:
+            self.assertIn(b'QEMU_CPR_EXEC_STATE=', f.read())
+        # no greeting, no renegotiation: commands work at once
+        self.assertError(src.cmd('qmp_capabilities'),
+                         klass='CommandNotFound')
+        self.assertEqual(fdsets(src), sets)
+        # the console reader never reconnected: the guest goes on
         for _ in range(3):
-            console.wait(r'^pass ', timeout=10)
-        after = parse_console(console.lines)
-        self.assertEqual((after[3], after[4]), (0, []), console.lines)
-        self.assertGreater(after[0][0], before[0][-1])
+            src.console.wait(r'^pass ', timeout=10)
+        passes, _, _, banners, fails = parse_console(src.console.lines)
+        self.assertEqual((banners, fails), (1, []), src.console.lines)
+        self.assertEqual(passes, list(range(passes[0],
+                                            passes[0] + len(passes))))
         # guest RAM stayed in its memfd: the state file is small
         self.assertLess(os.path.getsize(state), 2 * MIB)
+        # the getfd'd socket still works: migrate into it
+        stream = bytearray()
+        reader = threading.Thread(target=self.read_all,
+                                  args=(ours, stream))
+        reader.start()
+        self.set_params(src, mode='normal')
+        self.assertOk(src.cmd('migrate', uri='fd:later'))
+        info = self.wait_migration(src, timeout=60)
+        reader.join(30)
+        self.assertEqual(info['status'], 'completed', info)
+        self.assertEqual(bytes(stream[:8]), b'QEVM\0\0\0\3')
+
+    def test_exec_keeps_hmp_session(self):
+        """An HMP client that ran a synchronous migrate (cpr-exec) gets its
+        prompt from the new image, without a new banner, and goes on."""
+        src = self.source(extra=self.MEMFD, hmp='unix', events=False)
+        hmp = src.hmp()
+        self.addCleanup(hmp.close)
+        state = self.tmp('vm.state')
+        argv = [a for a in src.args if a != '-S'] + ['-incoming',
+                                                     'file:' + state]
+        self.set_params(src, mode='cpr-exec', cpr_exec_command=argv)
+        src.qmp.clear_events()
+        out = hmp.hmp('migrate file:' + state, timeout=30)
+        self.assertNotIn('monitor - type', out)
+        src.qmp.wait_event('RESUME', timeout=30)
+        self.assertEqual(hmp.hmp('info status'), 'VM status: running\n')
+        src.console.wait(r'^pass ', timeout=10)
+
+    @staticmethod
+    def read_all(sock, out):
+        while True:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                return
+            out += chunk
 
     def test_checks(self):
         src = self.source(passes=1, events=False, extra=self.MEMFD)

@@ -35,6 +35,8 @@ void fe_event(void *opaque, QEMUChrEvent event)
 
     if (event == CHR_EVENT_OPENED) {
         fe->opened++;
+    } else if (event == CHR_EVENT_RESUMED) {
+        fe->resumed++;
     } else if (event == CHR_EVENT_CLOSED) {
         fe->closed++;
     } else if (event == CHR_EVENT_BREAK) {

@@ -12,6 +12,7 @@ typedef struct FeState {
     CharBackend be;
     GString *data;
     int opened;
+    int resumed;        /* CHR_EVENT_RESUMED: kept across cpr-exec */
     int closed;
     int breaks;
     int can_read;

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include "chardev/char.h"
 #include "qemu/sockets.h"
+#include "migration/cpr.h"
 #include "qapi/qapi-commands-char.h"
 #include "char-test-helpers.h"
 
@@ -78,6 +79,64 @@ static void test_socket_server(void)
     fe_detach(&fe);
     g_assert_true(qemu_chr_delete("srv0", &error_abort));
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+/*
+ * cpr-exec keeps a connected peer: the save hook names it ("chardev/ID",
+ * 1) next to the listening socket (id 0); the new image's chardev of the
+ * same id takes both, and its frontend hears RESUMED, not OPENED.  The
+ * exec is played by dup(): the old chardev stays, without a frontend.
+ */
+static void test_socket_cpr_exec_peer(void)
+{
+    g_autofree char *path = tmp_path("cpr.sock");
+    g_autofree char *old_spec = g_strdup_printf(
+        "socket,id=old0,path=%s,server=on,wait=off", path);
+    Chardev *old = new_chr(old_spec, &error_abort), *chr;
+    FeState fe;
+    char buf[8];
+    int peer, listen_fd, conn_fd;
+
+    fe_attach(&fe, old);
+    peer = client_connect(path);
+    WAIT_FOR(fe.opened == 1);
+    cpr_run_save_hooks(MIG_MODE_CPR_EXEC);
+    listen_fd = cpr_find_fd("chardev/old0", 0);
+    conn_fd = cpr_find_fd("chardev/old0", 1);
+    g_assert_cmpint(listen_fd, >=, 0);
+    g_assert_cmpint(conn_fd, >=, 0);
+    cpr_drop_hook_entries();
+    g_assert_cmpint(cpr_find_fd("chardev/old0", 1), ==, -1);
+    g_assert_cmpint(cpr_find_fd("chardev/old0", 0), ==, listen_fd);
+    fe_detach(&fe);
+
+    /* the new image's state */
+    cpr_state_clear();
+    cpr_save_fd("chardev/new0", 0, dup(listen_fd));
+    cpr_save_fd("chardev/new0", 1, dup(conn_fd));
+    cpr_set_incoming_mode(MIG_MODE_CPR_EXEC);
+    chr = new_chr("socket,id=new0,path=/nonexistent/x.sock,server=on,"
+                  "wait=off", &error_abort);
+    cpr_set_incoming_mode(MIG_MODE_NORMAL);
+    g_assert_true(chr->be_open);
+    fe_attach(&fe, chr);
+    WAIT_FOR(fe.resumed == 1);
+    spin(5);
+    g_assert_cmpint(fe.opened, ==, 0);
+    g_assert_cmpint(write(peer, "again", 5), ==, 5);
+    WAIT_FOR(fe.data->len == 5);
+    g_assert_cmpstr(fe.data->str, ==, "again");
+    g_assert_cmpint(qemu_chr_fe_write_all(&fe.be, (const uint8_t *)"ok", 2),
+                    ==, 2);
+    read_exact(peer, buf, 2);
+    g_assert_cmpmem(buf, 2, "ok", 2);
+    /* the peer leaves: the usual CLOSED */
+    close(peer);
+    WAIT_FOR(fe.closed == 1);
+    fe_detach(&fe);
+    g_assert_true(qemu_chr_delete("new0", &error_abort));
+    g_assert_true(qemu_chr_delete("old0", &error_abort));
+    cpr_state_clear();
 }
 
 static int make_pipe_write_end(int *rfd)
@@ -395,5 +454,6 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/wait", test_socket_wait);
     g_test_add_func("/char/socket/fd-connected", test_socket_fd_connected);
     g_test_add_func("/char/socket/slow-peer", test_socket_slow_peer);
+    g_test_add_func("/char/socket/cpr-exec-peer", test_socket_cpr_exec_peer);
     return char_test_finish(g_test_run());
 }

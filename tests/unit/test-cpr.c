@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "migration/cpr.h"
+#include "monitor/fds.h"
 
 static int fd_walk_count;
 
@@ -40,7 +41,7 @@ static void test_named_fds(void)
 }
 
 /* Send the state through a socketpair as cpr-transfer does; load it. */
-static int round_trip(Error **errp)
+static int round_trip_with(bool hooks, MigMode mode, Error **errp)
 {
     int sv[2];
     QEMUFile *out, *in;
@@ -49,11 +50,23 @@ static int round_trip(Error **errp)
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
     out = qemu_file_new_output_fd(sv[0]);
     in = qemu_file_new_input_fd(sv[1]);
-    g_assert_cmpint(cpr_state_save(out, &error_abort), ==, 0);
+    g_assert_cmpint(hooks ? cpr_state_save_mode(out, mode, &error_abort)
+                          : cpr_state_save(out, &error_abort), ==, 0);
     qemu_fclose(out);                   /* EOF after the state */
     ret = cpr_state_load(in, errp);
     qemu_fclose(in);
     return ret;
+}
+
+static int round_trip(Error **errp)
+{
+    return round_trip_with(false, MIG_MODE_NORMAL, errp);
+}
+
+/* ... with the save hooks, as the migration does. */
+static int round_trip_mode(MigMode mode)
+{
+    return round_trip_with(true, mode, &error_abort);
 }
 
 static void test_fds_cross_the_socket(void)
@@ -209,6 +222,157 @@ static void test_get_fd_param(void)
     cpr_state_clear();
 }
 
+/* ---- save hooks: entries that join the state only while it is written */
+
+static int hook_fd = -1;
+static MigMode hook_mode = MIG_MODE_NORMAL;
+
+static void test_hook(MigMode mode)
+{
+    hook_mode = mode;
+    if (hook_fd >= 0) {
+        cpr_save_fd("hooked", 3, hook_fd);
+    }
+}
+
+static void test_save_hooks(void)
+{
+    int sv[2], p[2];
+    QEMUFile *out, *in;
+    struct stat a, b;
+
+    g_assert_cmpint(pipe(p), ==, 0);
+    cpr_state_clear();
+    cpr_save_fd("lasting", 0, p[0]);
+    hook_fd = p[1];
+    cpr_add_save_hook(test_hook);
+    cpr_add_save_hook(test_hook);               /* once is enough */
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    out = qemu_file_new_output_fd(sv[0]);
+    in = qemu_file_new_input_fd(sv[1]);
+    g_assert_cmpint(cpr_state_save_mode(out, MIG_MODE_CPR_TRANSFER,
+                                        &error_abort), ==, 0);
+    qemu_fclose(out);
+    g_assert_cmpint(hook_mode, ==, MIG_MODE_CPR_TRANSFER);
+    /* written, then dropped here: the hook adds it afresh each time */
+    g_assert_cmpint(cpr_find_fd("hooked", 3), ==, -1);
+    g_assert_cmpint(cpr_find_fd("lasting", 0), ==, p[0]);
+    g_assert_cmpint(cpr_state_load(in, &error_abort), ==, 0);
+    qemu_fclose(in);
+    g_assert_cmpint(fstat(cpr_find_fd("hooked", 3), &a), ==, 0);
+    g_assert_cmpint(fstat(p[1], &b), ==, 0);
+    g_assert_cmpint(a.st_ino, ==, b.st_ino);
+    close(cpr_find_fd("hooked", 3));
+    close(cpr_find_fd("lasting", 0));
+    cpr_state_clear();
+    cpr_save_fd("lasting", 0, p[0]);
+    /* the two halves (cpr-exec): the entries stay until dropped */
+    cpr_run_save_hooks(MIG_MODE_CPR_EXEC);
+    g_assert_cmpint(hook_mode, ==, MIG_MODE_CPR_EXEC);
+    g_assert_cmpint(cpr_find_fd("hooked", 3), ==, p[1]);
+    cpr_drop_hook_entries();
+    g_assert_cmpint(cpr_find_fd("hooked", 3), ==, -1);
+    g_assert_cmpint(cpr_find_fd("lasting", 0), ==, p[0]);
+    cpr_state_clear();
+    hook_fd = -1;                       /* the hook stays, adding nothing */
+    close(p[0]);
+    close(p[1]);
+}
+
+static GString *taken;
+
+static void take_cb(const char *rest, int id, int fd, void *opaque)
+{
+    g_string_append_printf(taken, "%s:%d:%d;", rest, id, fd);
+}
+
+static void test_take_prefixed(void)
+{
+    cpr_state_clear();
+    cpr_save_fd("getfd/mon0/a", 0, 20);
+    cpr_save_fd("getfd/mon1/b", 0, 21);
+    cpr_save_fd("ram0", 0, 22);
+    cpr_save_fd("getfd/mon0/c", 0, 23);
+    cpr_save_fd("monitor/mon0", 3, -1);
+    g_assert_cmpint(cpr_find_id("monitor/mon0"), ==, 3);
+    g_assert_cmpint(cpr_find_id("monitor/mon1"), ==, -1);
+    taken = g_string_new(NULL);
+    cpr_take_prefixed("getfd/mon0/", take_cb, NULL);
+    g_assert_cmpstr(taken->str, ==, "a:0:20;c:0:23;");     /* oldest first */
+    g_assert_cmpint(cpr_find_fd("getfd/mon0/a", 0), ==, -1);
+    g_assert_cmpint(cpr_find_fd("getfd/mon1/b", 0), ==, 21);
+    g_assert_cmpint(cpr_find_fd("ram0", 0), ==, 22);
+    g_string_free(taken, TRUE);
+    /* a record without an fd is no fd to walk */
+    fd_walk_count = 0;
+    cpr_state_clear();
+    cpr_save_fd("monitor/mon0", 1, -1);
+    g_assert_true(cpr_walk_fd(count_fd));
+    g_assert_cmpint(fd_walk_count, ==, 0);
+    cpr_state_clear();
+}
+
+/* ---- fd sets across cpr-transfer (monitor/monitor-cpr.c) ---- */
+
+static void describe_set(int64_t set, const MonFdsetFdInfo *fds, unsigned n,
+                         void *opaque)
+{
+    GString *out = opaque;
+
+    g_string_append_printf(out, "%" PRId64 ":", set);
+    for (unsigned i = 0; i < n; i++) {
+        struct stat st;
+
+        g_assert_cmpint(fstat(fds[i].fd, &st), ==, 0);
+        g_string_append_printf(out, "[%s,%lu]", fds[i].opaque ?: "-",
+                               (unsigned long)st.st_ino);
+    }
+    g_string_append_c(out, ';');
+}
+
+static char *describe_fdsets(void)
+{
+    GString *out = g_string_new(NULL);
+
+    monitor_fdsets_foreach(describe_set, out);
+    return g_string_free(out, FALSE);
+}
+
+static void test_fdsets_travel(void)
+{
+    g_autofree char *before = NULL, *after = NULL;
+    int files[3];
+
+    cpr_state_clear();
+    for (int i = 0; i < 3; i++) {
+        files[i] = memfd_create("set", MFD_CLOEXEC);
+    }
+    g_assert_cmpint(monitor_fdset_add_fd(files[0], true, 2, "first", NULL),
+                    ==, 2);
+    g_assert_cmpint(monitor_fdset_add_fd(files[1], true, 2, NULL, NULL),
+                    ==, 2);
+    g_assert_cmpint(monitor_fdset_add_fd(files[2], true, 5, "a/b", NULL),
+                    ==, 5);
+    before = describe_fdsets();
+    g_assert_cmpint(round_trip_mode(MIG_MODE_CPR_TRANSFER), ==, 0);
+    /* the old process's sets are gone; the received ones come back */
+    g_assert_true(monitor_fdset_remove_fd(2, false, 0, NULL));
+    g_assert_true(monitor_fdset_remove_fd(5, false, 0, NULL));
+    g_assert_cmpstr(describe_fdsets(), ==, "");
+    cpr_set_incoming_mode(MIG_MODE_CPR_TRANSFER);
+    monitor_fdsets_cpr_restore();
+    after = describe_fdsets();
+    g_assert_cmpstr(after, ==, before);
+    g_assert_true(monitor_fdset_cpr_restored(2));
+    g_assert_true(monitor_fdset_cpr_restored(5));
+    g_assert_false(monitor_fdset_cpr_restored(3));
+    g_assert_cmpint(cpr_find_fd("fdset/2/first", 0), ==, -1);  /* taken */
+    g_assert_true(monitor_fdset_remove_fd(2, false, 0, NULL));
+    g_assert_true(monitor_fdset_remove_fd(5, false, 0, NULL));
+    cpr_set_incoming_mode(MIG_MODE_NORMAL);
+    cpr_state_clear();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -218,5 +382,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cpr/bad-state", test_bad_state);
     g_test_add_func("/cpr/exec-numbers", test_exec_numbers);
     g_test_add_func("/cpr/get-fd-param", test_get_fd_param);
+    g_test_add_func("/cpr/save-hooks", test_save_hooks);
+    g_test_add_func("/cpr/take-prefixed", test_take_prefixed);
+    g_test_add_func("/cpr/fdsets-travel", test_fdsets_travel);
     return g_test_run();
 }

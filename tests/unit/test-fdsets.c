@@ -3,16 +3,38 @@
 #include "qemu/osdep.h"
 #include "monitor/fds.h"
 #include "monitor/monitor.h"
+#include "migration/cpr.h"
 
 /*
- * monitor/fds.c is compiled into this test without the monitor: the one
- * hook it needs is the per-monitor fd store, supplied here.
+ * monitor/fds.c is compiled into this test without the monitor and CPR:
+ * the hooks it needs are supplied here.  The per-monitor fd store; and a
+ * process that never took over CPR state (test-cpr covers fd sets across
+ * CPR).
  */
 static MonFdStore *test_store;
 
 MonFdStore *monitor_fd_store(Monitor *mon)
 {
     return test_store;
+}
+
+bool cpr_is_incoming(void)
+{
+    return false;
+}
+
+MigMode cpr_get_incoming_mode(void)
+{
+    return MIG_MODE_NORMAL;
+}
+
+bool monitor_fdset_cpr_restored(int64_t set)
+{
+    g_assert_not_reached();     /* only asked after CPR */
+}
+
+void monitor_cpr_init(void)
+{
 }
 
 #define FAKE_MON ((Monitor *)&test_store)
