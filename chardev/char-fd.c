@@ -3,6 +3,7 @@
 #include "qemu/osdep.h"
 #include "chardev/char.h"
 #include "monitor/fds.h"
+#include "migration/cpr.h"
 #include "char-internal.h"
 
 #define CHR_READ_BUF_LEN 4096
@@ -95,4 +96,53 @@ void chr_fd_finalize(Chardev *chr)
         qemu_close(s->fd_out);
     }
     s->fd_in = s->fd_out = -1;
+}
+
+/*
+ * CPR: file, pipe and pty chardevs keep their open files, so a log is not
+ * truncated and a pty keeps its slave: ("chardev/ID", 2) is the output fd
+ * and ("chardev/ID", 3) a separate input fd.  (Sockets use ids 0 and 1.)
+ */
+#define CHR_CPR_OUT 2
+#define CHR_CPR_IN 3
+
+static void chr_fd_cpr_save_one(Chardev *chr, void *opaque)
+{
+    static const char *const kinds[] = { "file", "pipe", "pty", NULL };
+    FDChardev *s = (FDChardev *)chr;
+    g_autofree char *name = NULL;
+
+    if (!g_strv_contains(kinds, chr->cls->name) || s->fd_out < 0) {
+        return;
+    }
+    name = g_strdup_printf("chardev/%s", chr->label);
+    cpr_save_fd(name, CHR_CPR_OUT, s->fd_out);
+    if (s->fd_in >= 0 && s->fd_in != s->fd_out) {
+        cpr_save_fd(name, CHR_CPR_IN, s->fd_in);
+    }
+}
+
+static void chr_fd_cpr_save(MigMode mode)
+{
+    qemu_chr_foreach(chr_fd_cpr_save_one, NULL);
+}
+
+void chr_fd_cpr_init(void)
+{
+    cpr_add_save_hook(chr_fd_cpr_save);
+}
+
+bool chr_fd_cpr_take(Chardev *chr, int *fd_in, int *fd_out)
+{
+    g_autofree char *name = g_strdup_printf("chardev/%s", chr->label);
+    int out = cpr_is_incoming() ? cpr_find_fd(name, CHR_CPR_OUT) : -1;
+
+    if (out < 0) {
+        return false;
+    }
+    *fd_out = out;
+    *fd_in = cpr_find_fd(name, CHR_CPR_IN);
+    cpr_delete_fd(name, CHR_CPR_OUT);
+    cpr_delete_fd(name, CHR_CPR_IN);
+    return true;
 }

@@ -41,6 +41,16 @@ static bool file_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     int flags = O_WRONLY | O_CREAT;
     int fd_in = -1, fd_out;
 
+    if (chr_fd_cpr_take(chr, &fd_in, &fd_out)) {
+        /* the old process's file: neither truncated nor reopened */
+        if (fd_in >= 0) {
+            qemu_set_nonblock(fd_in);
+        }
+        chr_fd_init((FDChardev *)chr, fd_in, fd_out);
+        *be_opened = false;
+        qemu_chr_be_event(chr, CHR_EVENT_RESUMED);
+        return true;
+    }
     flags |= file->has_append && file->append ? O_APPEND : O_TRUNC;
     fd_out = chr_open_path(file->out, flags, errp);
     if (fd_out < 0) {
@@ -73,6 +83,7 @@ void chr_register_file(void);
 void chr_register_file(void)
 {
     qemu_chr_register_class(&file_class);
+    chr_fd_cpr_init();
 }
 
 /* ---- pipe: PATH.in/PATH.out, or PATH for both directions ---- */
@@ -100,9 +111,19 @@ static bool pipe_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     const char *path = backend->u.pipe.data->device;
     g_autofree char *path_in = g_strdup_printf("%s.in", path);
     g_autofree char *path_out = g_strdup_printf("%s.out", path);
-    int fd_in = qemu_open(path_in, O_RDWR, NULL);
-    int fd_out = qemu_open(path_out, O_RDWR, NULL);
+    int fd_in, fd_out;
 
+    if (chr_fd_cpr_take(chr, &fd_in, &fd_out)) {
+        /* the old process's pipes: what is in them stays ours */
+        fd_in = fd_in >= 0 ? fd_in : fd_out;
+        qemu_set_nonblock(fd_in);
+        chr_fd_init((FDChardev *)chr, fd_in, fd_out);
+        *be_opened = false;
+        qemu_chr_be_event(chr, CHR_EVENT_RESUMED);
+        return true;
+    }
+    fd_in = qemu_open(path_in, O_RDWR, NULL);
+    fd_out = qemu_open(path_out, O_RDWR, NULL);
     if (fd_in < 0 || fd_out < 0) {
         if (fd_in >= 0) {
             qemu_close(fd_in);
@@ -135,4 +156,5 @@ void chr_register_pipe(void);
 void chr_register_pipe(void)
 {
     qemu_chr_register_class(&pipe_class);
+    chr_fd_cpr_init();
 }

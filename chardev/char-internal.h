@@ -77,5 +77,12 @@ int chr_fd_write(Chardev *chr, const uint8_t *buf, int len);
 void chr_fd_update_read_handler(Chardev *chr);
 /* Stop reading and close both fds (each once). */
 void chr_fd_finalize(Chardev *chr);
+/* CPR: file, pipe and pty chardevs' fds go into CPR state (save hook). */
+void chr_fd_cpr_init(void);
+/*
+ * After CPR: the fds the old process's chardev of the same id had (its
+ * input -1 when it had none or the same fd as output); false if none.
+ */
+bool chr_fd_cpr_take(Chardev *chr, int *fd_in, int *fd_out);
 
 #endif

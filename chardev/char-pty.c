@@ -5,6 +5,7 @@
 #include <termios.h>
 #include "chardev/char.h"
 #include "monitor/monitor.h"
+#include "migration/cpr.h"
 #include "qemu/sockets.h"
 #include "char-internal.h"
 
@@ -20,6 +21,7 @@ typedef struct PtyChardev {
     bool connected;
     guint timer;
     char *link;         /* path= symlink to the slave, removed on close */
+    bool resumed;       /* taken over by CPR: the user is still there */
 } PtyChardev;
 
 static void pty_update_state(PtyChardev *s);
@@ -75,7 +77,9 @@ static void pty_update_state(PtyChardev *s)
         if (!s->fd.watch) {
             s->fd.watch = chr_io_watch_add(chr, s->fd.fd_in, pty_readable);
         }
-        qemu_chr_be_event(chr, CHR_EVENT_OPENED);
+        qemu_chr_be_event(chr, s->resumed ? CHR_EVENT_RESUMED
+                                           : CHR_EVENT_OPENED);
+        s->resumed = false;
     } else if (!connected && s->connected) {
         s->connected = false;
         chr_io_watch_remove(&s->fd.watch);
@@ -119,8 +123,22 @@ static bool pty_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     ChardevPty *opts = backend->u.pty.data;
     struct termios tty;
     const char *name;
-    int fd, slave;
+    int fd, slave, unused;
 
+    if (chr_fd_cpr_take(chr, &unused, &fd)) {
+        /* the old process's pty: its slave and whoever holds it stay */
+        s->resumed = true;
+        name = ptsname(fd);
+        if (!name) {
+            error_setg_errno(errp, errno, "Failed to take over the PTY");
+            close(fd);
+            return false;
+        }
+        if (opts && opts->path) {
+            unlink(opts->path);     /* the old process's link to it */
+        }
+        goto created;
+    }
     fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (fd < 0 || grantpt(fd) < 0 || unlockpt(fd) < 0 ||
         !(name = ptsname(fd))) {
@@ -142,6 +160,7 @@ static bool pty_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
         }
         close(slave);
     }
+created:
     if (opts && opts->path) {
         if (symlink(name, opts->path) < 0) {
             error_setg_errno(errp, errno, "Failed to create PTY symlink");
@@ -164,6 +183,7 @@ static bool pty_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     s->fd.watch = NULL;
     *be_opened = false;
     pty_update_state(s);
+    s->resumed = false;         /* a user who comes later is new */
     return true;
 }
 
@@ -177,7 +197,9 @@ static void pty_finalize(Chardev *chr)
     }
     chr_fd_finalize(chr);
     if (s->link) {
-        unlink(s->link);
+        if (!cpr_handed_over()) {   /* else the new process's link now */
+            unlink(s->link);
+        }
         g_free(s->link);
     }
 }
@@ -197,4 +219,5 @@ void chr_register_pty(void);
 void chr_register_pty(void)
 {
     qemu_chr_register_class(&pty_class);
+    chr_fd_cpr_init();
 }

@@ -4,6 +4,7 @@
 #include <termios.h>
 #include "chardev/char.h"
 #include "qemu/sockets.h"
+#include "migration/cpr.h"
 #include "char-internal.h"
 #include "system/system.h"
 
@@ -99,6 +100,11 @@ static bool stdio_open(Chardev *chr, ChardevBackend *backend,
     qemu_set_nonblock(fd_in);
     stdio_set_raw(opts->has_signal ? opts->signal : true);
     chr_fd_init((FDChardev *)chr, fd_in, fd_out);
+    if (cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC) {
+        /* the same stdin and stdout across the exec: the session goes on */
+        *be_opened = false;
+        qemu_chr_be_event(chr, CHR_EVENT_RESUMED);
+    }
     return true;
 }
 
