@@ -10,6 +10,7 @@ image; cpr-exec also keeps connected monitor and console clients."""
 import array
 import json
 import os
+import select
 import socket
 import struct
 import threading
@@ -128,6 +129,18 @@ class IgnoreShared(MigrationTestCase):
 
 def unix_addr(path):
     return {'transport': 'socket', 'type': 'unix', 'path': path}
+
+
+def read_until(fd, marker, timeout=10):
+    """Read fd (a pty) until marker shows; the text read."""
+    data = b''
+    deadline = time.monotonic() + timeout
+    while marker.encode() not in data:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise AssertionError('no %r in %r' % (marker, data))
+        data += os.read(fd, 4096)
+    return data.decode(errors='replace')
 
 
 def fdsets(m):
@@ -249,12 +262,18 @@ class CprTransfer(MigrationTestCase):
         """The fd sets (add-fd, -add-fd) and the monitor's named fds
         (getfd) cross to the new process, where the monitor on the same
         chardev has them.  A -add-fd on the new command line for a set
-        that came over is not added (its fd is closed)."""
+        that came over is not added (its fd is closed).  A file chardev
+        keeps its file: the new process does not truncate it."""
         old_file, other = self.open_file('old-set'), self.open_file('other')
         qmp_file = self.open_file('qmp-set')
-        src = self.source(extra=self.memfd('128') + [
+        log = self.tmp('mon.log')
+        log_mon = ['-chardev', 'file,id=log0,path=' + log,
+                   '-mon', 'chardev=log0,mode=readline']
+        src = self.source(extra=self.memfd('128') + log_mon + [
             '-add-fd', 'fd=%d,set=7,opaque=cmdline' % old_file.fileno()],
             pass_fds=[old_file.fileno()])
+        with open(log, 'a') as f:
+            f.write('MARK\n')
         self.assertOk(src.qmp.send_fds('add-fd', [qmp_file.fileno()],
                                        fdset_id=3, opaque='qmp'))
         ours, theirs = socket.socketpair()
@@ -266,8 +285,9 @@ class CprTransfer(MigrationTestCase):
         self.set_params(src, mode='cpr-transfer')
         main, cpr = self.tmp('main.sock'), self.tmp('cpr.sock')
         dst = self.start_new('128', main, cpr, con=src.console_path,
-                             extra=['-add-fd', 'fd=%d,set=7,opaque=new'
-                                    % other.fileno()],
+                             extra=log_mon + ['-add-fd',
+                                              'fd=%d,set=7,opaque=new'
+                                              % other.fileno()],
                              pass_fds=[other.fileno()])
         self.assertOk(src.cmd('migrate', channels=[
             {'channel-type': 'main', 'addr': unix_addr(main)},
@@ -282,6 +302,10 @@ class CprTransfer(MigrationTestCase):
         self.assertOk(dst.cmd('closefd', fdname='later'))
         self.assertError(dst.cmd('closefd', fdname='later'),
                          desc="File descriptor named 'later' not found")
+        with open(log) as f:
+            text = f.read()
+        self.assertEqual(text.count('monitor - type'), 1, text)
+        self.assertIn('MARK', text)
         self.check_continues(src, dst)
 
     def test_anonymous_ram_blocks_cpr_transfer(self):
@@ -514,6 +538,36 @@ class CprExec(MigrationTestCase):
         src.qmp.wait_event('RESUME', timeout=30)
         self.assertEqual(hmp.hmp('info status'), 'VM status: running\n')
         src.console.wait(r'^pass ', timeout=10)
+
+    def test_exec_keeps_pty_and_file(self):
+        """A pty chardev keeps its pty (the user on its slave stays, with
+        no new banner) and a file chardev its file (not truncated)."""
+        log = self.tmp('mon.log')
+        src = self.source(extra=self.MEMFD + [
+            '-chardev', 'pty,id=pty0', '-mon', 'chardev=pty0,mode=readline',
+            '-chardev', 'file,id=log0,path=' + log,
+            '-mon', 'chardev=log0,mode=readline'], events=False)
+        pts = [c['filename'][len('pty:'):] for c in src.cmd_ok('query-chardev')
+               if c['label'] == 'pty0'][0]
+        tty = os.open(pts, os.O_RDWR | os.O_NOCTTY)
+        self.addCleanup(os.close, tty)
+        self.assertIn('monitor - type', read_until(tty, '(qemu) '))
+        with open(log, 'a') as f:
+            f.write('MARK\n')
+        state = self.tmp('vm.state')
+        argv = [a for a in src.args if a != '-S'] + ['-incoming',
+                                                     'file:' + state]
+        self.set_params(src, mode='cpr-exec', cpr_exec_command=argv)
+        src.qmp.clear_events()
+        self.assertOk(src.cmd('migrate', uri='file:' + state))
+        src.qmp.wait_event('RESUME', timeout=30)
+        os.write(tty, b'info status\r')
+        out = read_until(tty, 'VM status: running')
+        self.assertNotIn('monitor - type', out)
+        with open(log) as f:
+            text = f.read()
+        self.assertEqual(text.count('monitor - type'), 1, text)
+        self.assertIn('MARK', text)
 
     @staticmethod
     def read_all(sock, out):
