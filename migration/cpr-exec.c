@@ -9,6 +9,7 @@
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include "qemu/sockets.h"
 #include "migration/cpr.h"
 #include "migration/migration.h"
@@ -58,10 +59,54 @@ static int cpr_exec_save_state(Error **errp)
     return fd;
 }
 
+/*
+ * The old image's teardown out of the guest's pause: exec closes the old
+ * image's KVM VM, whose destruction (freeing every memslot's metadata)
+ * costs time in proportion to guest RAM.  A detached heir process,
+ * forked just before the exec, holds copies of all the old image's fds
+ * until the exec has happened (the pipe closes on exec), then exits: the
+ * last reference, and the destruction, are its, on another CPU while the
+ * new image starts.  Returns the pipe's write end (close it if the exec
+ * fails: the heir then exits and releases nothing that matters), or -1
+ * when no heir could be made (the exec tears down as usual).
+ */
+static int cpr_exec_fork_heir(void)
+{
+    int pfd[2];
+    pid_t child;
+
+    if (pipe2(pfd, O_CLOEXEC) < 0) {
+        return -1;
+    }
+    child = fork();
+    if (child == 0) {
+        /* async-signal-safe calls only: the parent has other threads */
+        if (fork() == 0) {
+            char c;
+
+            close(pfd[1]);
+            while (read(pfd[0], &c, 1) < 0 && errno == EINTR) {
+                /* until the exec closes the write end */
+            }
+            _exit(0);
+        }
+        _exit(0);               /* the heir is reparented: no zombie */
+    }
+    close(pfd[0]);
+    if (child < 0) {
+        close(pfd[1]);
+        return -1;
+    }
+    while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+        /* the intermediate child exits at once */
+    }
+    return pfd[1];
+}
+
 bool cpr_exec(const strList *command, Error **errp)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    int state_fd;
+    int state_fd, heir;
     char num[16];
 
     for (const strList *a = command; a; a = a->next) {
@@ -76,11 +121,15 @@ bool cpr_exec(const strList *command, Error **errp)
     if (!cloexec_off(state_fd) || !cpr_walk_fd(cloexec_off)) {
         error_setg(errp, "cpr-exec: cannot keep the fds open across exec");
     } else {
+        heir = cpr_exec_fork_heir();
         setenv(CPR_EXEC_ENV, num, 1);
         execvp(argv->pdata[0], (char **)argv->pdata);
         error_setg_errno(errp, errno, "cpr-exec: cannot exec %s",
                          (char *)argv->pdata[0]);
         unsetenv(CPR_EXEC_ENV);
+        if (heir >= 0) {
+            close(heir);
+        }
     }
     /* still the old image: everything closes on exec again */
     cpr_walk_fd(cloexec_on);

@@ -143,6 +143,20 @@ def read_until(fd, marker, timeout=10):
     return data.decode(errors='replace')
 
 
+def holders(st):
+    """The pids holding an fd open on the file that os.stat gave st."""
+    pids = set()
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            for fd in os.listdir('/proc/%s/fd' % pid):
+                f = os.stat('/proc/%s/fd/%s' % (pid, fd))
+                if (f.st_dev, f.st_ino) == (st.st_dev, st.st_ino):
+                    pids.add(int(pid))
+        except OSError:
+            pass
+    return pids
+
+
 def fdsets(m):
     """query-fdsets as {set: sorted [(opaque, file the fd is)]}."""
     out = {}
@@ -488,6 +502,8 @@ class CprExec(MigrationTestCase):
         with open('/proc/%d/environ' % pid, 'rb') as f:
             self.assertNotIn(b'QEMU_CPR_EXEC_STATE=', f.read())
         qmp.clear_events()
+        ram = os.stat('/proc/%d/fd/%d' % (pid, next(
+            fd for fd, t in fd_targets(pid).items() if 'memfd:' in t)))
         self.assertOk(src.cmd('migrate', uri='file:' + state))
         self.assertEqual(self.migration_events(src, timeout=30),
                          ['setup', 'active', 'device', 'completed'])
@@ -510,6 +526,12 @@ class CprExec(MigrationTestCase):
                                             passes[0] + len(passes))))
         # guest RAM stayed in its memfd: the state file is small
         self.assertLess(os.path.getsize(state), 2 * MIB)
+        # the old image's fds were held across the exec by a short-lived
+        # heir (its KVM VM is torn down there): it is gone
+        deadline = time.monotonic() + 10
+        while holders(ram) != {pid}:
+            self.assertLess(time.monotonic(), deadline, holders(ram))
+            time.sleep(0.05)
         # the getfd'd socket still works: migrate into it
         stream = bytearray()
         reader = threading.Thread(target=self.read_all,
