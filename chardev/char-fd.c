@@ -4,6 +4,7 @@
 #include "chardev/char.h"
 #include "monitor/fds.h"
 #include "migration/cpr.h"
+#include "qemu/sockets.h"
 #include "char-internal.h"
 
 #define CHR_READ_BUF_LEN 4096
@@ -144,5 +145,24 @@ bool chr_fd_cpr_take(Chardev *chr, int *fd_in, int *fd_out)
     *fd_in = cpr_find_fd(name, CHR_CPR_IN);
     cpr_delete_fd(name, CHR_CPR_OUT);
     cpr_delete_fd(name, CHR_CPR_IN);
+    return true;
+}
+
+bool chr_fd_cpr_resume(Chardev *chr, bool in_is_out, bool *be_opened)
+{
+    int fd_in, fd_out;
+
+    if (!chr_fd_cpr_take(chr, &fd_in, &fd_out)) {
+        return false;
+    }
+    if (fd_in < 0 && in_is_out) {
+        fd_in = fd_out;
+    }
+    if (fd_in >= 0) {
+        qemu_set_nonblock(fd_in);
+    }
+    chr_fd_init((FDChardev *)chr, fd_in, fd_out);
+    *be_opened = false;
+    qemu_chr_be_event(chr, CHR_EVENT_RESUMED);
     return true;
 }

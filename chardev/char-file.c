@@ -41,14 +41,7 @@ static bool file_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     int flags = O_WRONLY | O_CREAT;
     int fd_in = -1, fd_out;
 
-    if (chr_fd_cpr_take(chr, &fd_in, &fd_out)) {
-        /* the old process's file: neither truncated nor reopened */
-        if (fd_in >= 0) {
-            qemu_set_nonblock(fd_in);
-        }
-        chr_fd_init((FDChardev *)chr, fd_in, fd_out);
-        *be_opened = false;
-        qemu_chr_be_event(chr, CHR_EVENT_RESUMED);
+    if (chr_fd_cpr_resume(chr, false, be_opened)) {
         return true;
     }
     flags |= file->has_append && file->append ? O_APPEND : O_TRUNC;
@@ -113,13 +106,7 @@ static bool pipe_open(Chardev *chr, ChardevBackend *backend, bool *be_opened,
     g_autofree char *path_out = g_strdup_printf("%s.out", path);
     int fd_in, fd_out;
 
-    if (chr_fd_cpr_take(chr, &fd_in, &fd_out)) {
-        /* the old process's pipes: what is in them stays ours */
-        fd_in = fd_in >= 0 ? fd_in : fd_out;
-        qemu_set_nonblock(fd_in);
-        chr_fd_init((FDChardev *)chr, fd_in, fd_out);
-        *be_opened = false;
-        qemu_chr_be_event(chr, CHR_EVENT_RESUMED);
+    if (chr_fd_cpr_resume(chr, true, be_opened)) {
         return true;
     }
     fd_in = qemu_open(path_in, O_RDWR, NULL);

@@ -84,5 +84,11 @@ void chr_fd_cpr_init(void);
  * input -1 when it had none or the same fd as output); false if none.
  */
 bool chr_fd_cpr_take(Chardev *chr, int *fd_in, int *fd_out);
+/*
+ * ... and go on with them (the frontend hears RESUMED): the old file is
+ * neither truncated nor reopened.  in_is_out: no separate input fd means
+ * reading from the output fd (a pipe given as one path).
+ */
+bool chr_fd_cpr_resume(Chardev *chr, bool in_is_out, bool *be_opened);
 
 #endif
