@@ -177,7 +177,10 @@ static gboolean incoming_finish_bh(gpointer opaque)
     incoming_release(mis);
     /* as QEMU: the CPR take-over is over, migrate_mode() is the
      * parameter again and fd parameters resolve normally */
-    cpr_set_incoming_mode(MIG_MODE_NORMAL);
+    if (cpr_is_incoming()) {
+        cpr_close_untaken();
+        cpr_set_incoming_mode(MIG_MODE_NORMAL);
+    }
     migrate_set_state(&mis->status, MIGRATION_STATUS_ACTIVE,
                       MIGRATION_STATUS_COMPLETED);
     return G_SOURCE_REMOVE;

@@ -11,6 +11,8 @@ typedef struct CprFd {
     uint32_t namelen;           /* strlen(name) + 1: the NUL travels */
     int32_t id;
     int32_t fd;
+    bool loaded;                /* came in the CPR state ... */
+    bool taken;                 /* ... and something looked it up */
 } CprFd;
 
 typedef struct CprState {
@@ -67,6 +69,9 @@ int cpr_find_fd(const char *name, int id)
 {
     CprFd *e = cpr_find_entry(name, id);
 
+    if (e) {
+        e->taken = true;
+    }
     return e ? e->fd : -1;
 }
 
@@ -100,6 +105,7 @@ int cpr_find_id(const char *name)
         CprFd *e = l->data;
 
         if (!strcmp(e->name, name)) {
+            e->taken = true;
             return e->id;
         }
     }
@@ -137,6 +143,24 @@ bool cpr_walk_fd(cpr_walk_fd_cb cb)
         }
     }
     return true;
+}
+
+void cpr_close_untaken(void)
+{
+    for (GSList *l = cpr_state.fds, *next; l; l = next) {
+        CprFd *e = l->data;
+
+        next = l->next;
+        if (e->loaded && !e->taken) {
+            warn_report("CPR state: nothing here took '%s' (id %d)%s",
+                        e->name, e->id, e->fd >= 0 ? ": fd closed" : "");
+            if (e->fd >= 0) {
+                close(e->fd);
+            }
+            cpr_state.fds = g_slist_delete_link(cpr_state.fds, l);
+            cpr_fd_free(e);
+        }
+    }
 }
 
 void cpr_state_clear(void)
@@ -243,6 +267,7 @@ static int get_cpr_fds(QEMUFile *f, void *pv, size_t size,
             g_slist_free_full(got, cpr_fd_free);
             return ret < 0 ? ret : -EINVAL;
         }
+        e->loaded = true;
         got = g_slist_prepend(got, e);
     }
     if (more != 0 || qemu_file_get_error(f)) {

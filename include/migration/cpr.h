@@ -47,6 +47,13 @@ void cpr_take_prefixed(const char *prefix, CprTakeCb cb, void *opaque);
  */
 typedef bool (*cpr_walk_fd_cb)(int fd);
 bool cpr_walk_fd(cpr_walk_fd_cb cb);
+/*
+ * When the incoming migration is over: close the fds of the loaded
+ * entries nothing looked up (cpr_find_fd, cpr_find_id, cpr_take_prefixed),
+ * with a warning naming each, so a backend or chardev the new command
+ * line dropped does not keep its memfd or socket alive.
+ */
+void cpr_close_untaken(void);
 /* Forget every entry (they are not closed). */
 void cpr_state_clear(void);
 

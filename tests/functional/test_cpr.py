@@ -563,9 +563,12 @@ class CprExec(MigrationTestCase):
 
     def test_exec_keeps_pty_and_file(self):
         """A pty chardev keeps its pty (the user on its slave stays, with
-        no new banner) and a file chardev its file (not truncated)."""
+        no new banner) and a file chardev its file (not truncated).  A
+        chardev the new command line dropped is closed, with a warning."""
         log = self.tmp('mon.log')
-        src = self.source(extra=self.MEMFD + [
+        spare = ['-chardev', 'socket,id=spare,server=on,wait=off,path='
+                 + self.tmp('spare.sock')]
+        src = self.source(extra=self.MEMFD + spare + [
             '-chardev', 'pty,id=pty0', '-mon', 'chardev=pty0,mode=readline',
             '-chardev', 'file,id=log0,path=' + log,
             '-mon', 'chardev=log0,mode=readline'], events=False)
@@ -577,8 +580,10 @@ class CprExec(MigrationTestCase):
         with open(log, 'a') as f:
             f.write('MARK\n')
         state = self.tmp('vm.state')
-        argv = [a for a in src.args if a != '-S'] + ['-incoming',
-                                                     'file:' + state]
+        argv = [a for a in src.args if a != '-S']
+        i = argv.index(spare[1])
+        del argv[i - 1:i + 1]               # the new image has no "spare"
+        argv += ['-incoming', 'file:' + state]
         self.set_params(src, mode='cpr-exec', cpr_exec_command=argv)
         src.qmp.clear_events()
         self.assertOk(src.cmd('migrate', uri='file:' + state))
@@ -590,6 +595,12 @@ class CprExec(MigrationTestCase):
             text = f.read()
         self.assertEqual(text.count('monitor - type'), 1, text)
         self.assertIn('MARK', text)
+        self.assertIn("CPR state: nothing here took 'chardev/spare' (id 0): "
+                      "fd closed", src.stderr_text())
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.addCleanup(probe.close)
+        with self.assertRaises(ConnectionRefusedError):
+            probe.connect(self.tmp('spare.sock'))
 
     @staticmethod
     def read_all(sock, out):

@@ -312,6 +312,45 @@ static void test_take_prefixed(void)
     cpr_state_clear();
 }
 
+/* Loaded entries nothing took are closed once the take-over is over. */
+static void test_close_untaken(void)
+{
+    int a[2], b[2];
+    int got_a, got_b;
+
+    g_assert_cmpint(pipe(a), ==, 0);
+    g_assert_cmpint(pipe(b), ==, 0);
+    cpr_state_clear();
+    cpr_save_fd("kept", 0, a[0]);
+    cpr_save_fd("dropped", 0, b[0]);
+    g_assert_cmpint(round_trip(&error_abort), ==, 0);
+    got_a = cpr_find_fd("kept", 0);
+    got_b = cpr_find_fd("dropped", 0);      /* a peek: marks it taken */
+    g_assert_cmpint(got_b, >=, 0);
+    cpr_state_clear();                      /* again, untouched this time */
+    cpr_save_fd("kept", 0, a[0]);
+    cpr_save_fd("dropped", 0, b[0]);
+    close(got_a);
+    close(got_b);
+    g_assert_cmpint(round_trip(&error_abort), ==, 0);
+    got_a = cpr_find_fd("kept", 0);
+    cpr_save_fd("ours", 0, a[1]);           /* saved here: never closed */
+    cpr_close_untaken();
+    g_assert_cmpint(cpr_find_fd("kept", 0), ==, got_a);
+    g_assert_cmpint(cpr_find_fd("dropped", 0), ==, -1);
+    g_assert_cmpint(cpr_find_fd("ours", 0), ==, a[1]);
+    g_assert_cmpint(fcntl(got_a, F_GETFD), >=, 0);
+    /* the dropped pipe's read end is gone: only b[0] keeps it open */
+    close(b[0]);
+    g_assert_cmpint(write(b[1], "x", 1), ==, -1);
+    g_assert_cmpint(errno, ==, EPIPE);
+    close(got_a);
+    close(a[0]);
+    close(a[1]);
+    close(b[1]);
+    cpr_state_clear();
+}
+
 /* ---- fd sets across cpr-transfer (monitor/monitor-cpr.c) ---- */
 
 static void describe_set(int64_t set, const MonFdsetFdInfo *fds, unsigned n,
@@ -377,6 +416,7 @@ static void test_fdsets_travel(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    signal(SIGPIPE, SIG_IGN);
     g_test_add_func("/cpr/named-fds", test_named_fds);
     g_test_add_func("/cpr/fds-cross-the-socket", test_fds_cross_the_socket);
     g_test_add_func("/cpr/wire-format", test_wire_format);
@@ -386,5 +426,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cpr/save-hooks", test_save_hooks);
     g_test_add_func("/cpr/take-prefixed", test_take_prefixed);
     g_test_add_func("/cpr/fdsets-travel", test_fdsets_travel);
+    g_test_add_func("/cpr/close-untaken", test_close_untaken);
     return g_test_run();
 }
