@@ -9,6 +9,10 @@ downtime-limit 300 ms, QEMU's default).  Cases:
   a) idle:  1 GiB, the guest rewrites a 1 MiB region
   b) busy:  1 GiB, the guest rewrites 64 MiB continuously
   c) zero:  8 GiB, mostly zero, 1 MiB rewritten
+  d) full:  1 GiB with every page written, guest stopped before migrate:
+            the stream is 1000 MiB of normal pages in one pass, for the
+            throughput (on these nested machines the bound is the
+            destination's first touch of fresh memory, not the socket)
 For each: total time, downtime (query-migrate's, whole milliseconds),
 pause (what the guest sees: the source's STOP event to the destination's
 RESUME event, from their microsecond timestamps; both emulators report
@@ -35,9 +39,10 @@ import time
 
 import benchlib
 
-CASES = [('idle 1 GiB', '1024', 'dirty=2'),
-         ('busy 1 GiB, 64 MiB dirtied', '1024', 'dirty=65'),
-         ('8 GiB mostly zero', '8192', 'dirty=2')]
+CASES = [('idle 1 GiB', '1024', 'dirty=2', False),
+         ('busy 1 GiB, 64 MiB dirtied', '1024', 'dirty=65', False),
+         ('8 GiB mostly zero', '8192', 'dirty=2', False),
+         ('full 1 GiB, guest stopped', '1024', 'dirty=1000', True)]
 UNLIMITED = 100 << 30          # bytes/s: the link, not the limit, decides
 
 
@@ -150,7 +155,7 @@ def wait_console(path, text, timeout=60):
     raise RuntimeError('no %r on %s' % (text, path))
 
 
-def migrate_once(binary, mem, append, guest):
+def migrate_once(binary, mem, append, guest, stopped=False):
     with tempfile.TemporaryDirectory(prefix='ferry-bench-') as tmp:
         src, sq, scon = launch(binary, mem, append, guest, tmp, 'src')
         mig = os.path.join(tmp, 'mig.sock')
@@ -158,6 +163,8 @@ def migrate_once(binary, mem, append, guest):
                                ['-incoming', 'unix:' + mig])
         try:
             wait_console(scon, 'pass 2 ')
+            if stopped:
+                sq.cmd('stop')
             sq.cmd('migrate-set-parameters', **{'max-bandwidth': UNLIMITED})
             sq.cmd('migrate', uri='unix:' + mig)
             while True:
@@ -168,15 +175,21 @@ def migrate_once(binary, mem, append, guest):
             if info['status'] != 'completed':
                 raise RuntimeError('%s: migration %s: %s' % (
                     binary, info['status'], info.get('error-desc')))
+            total = info['total-time'] / 1000.0
+            if stopped:
+                # no pause to speak of: the guest was stopped throughout;
+                # its state must still be intact once continued
+                dq.cmd('cont')
+                pause = float('nan')
+            else:
+                # the guest's own pause: the source's STOP to the
+                # destination's RESUME, from the events' microsecond stamps
+                pause = (dq.event_time('RESUME') - sq.event_time('STOP')) * 1000
             # the guest goes on at the destination (which printed nothing
             # before), its self-check intact
             after = wait_console(dcon, 'pass', 20)
             if 'FAIL' in after:
                 raise RuntimeError('%s: guest failed after migration' % binary)
-            total = info['total-time'] / 1000.0
-            # the guest's own pause: the source's STOP to the
-            # destination's RESUME, from the events' microsecond stamps
-            pause = (dq.event_time('RESUME') - sq.event_time('STOP')) * 1000
             return (info['total-time'], info['downtime'], info['setup-time'],
                     info['ram']['transferred'] / total if total else 0, pause)
         finally:
@@ -195,7 +208,7 @@ def main():
     print('bench/migrate: unix socket copy limit %.0f MiB/s; %d runs each, '
           'medians' % (limit / (1 << 20), runs))
     emus = (('ferry', ferry), ('qemu', qemu))
-    for name, mem, append in CASES:
+    for name, mem, append, stopped in CASES:
         res = {}
         samples = {emu: [] for emu, _ in emus}
         # One discarded warm-up each, then the two alternate: memory the
@@ -203,10 +216,11 @@ def main():
         # slower to touch on these (nested) machines than reused memory,
         # and must not fall on one emulator's runs only.
         for emu, binary in emus:
-            migrate_once(binary, mem, append, guest)
+            migrate_once(binary, mem, append, guest, stopped)
         for _ in range(runs):
             for emu, binary in emus:
-                samples[emu].append(migrate_once(binary, mem, append, guest))
+                samples[emu].append(migrate_once(binary, mem, append, guest,
+                                                 stopped))
         for emu, binary in emus:
             res[emu] = [statistics.median(s[i] for s in samples[emu])
                         for i in range(5)]

@@ -76,6 +76,12 @@ static inline bool ram_page_untouched(PageMapCache *c, RAMBlock *rb,
            pagemap_page_untouched(c, host, rb->host + rb->size);
 }
 
+/* ram-prefault.c: the loader's helper that faults RAM in ahead of a
+ * dense run of normal pages (main stream only; loader thread). */
+void ram_prefault_start(void);
+void ram_prefault_stop(void);
+void ram_prefault_note_page(RAMBlock *rb, uint64_t offset);
+
 /* ram.c: the counters, updated with relaxed atomics */
 extern RAMStats ram_counters;
 static inline void ram_stat_add(uint64_t *field, uint64_t v)

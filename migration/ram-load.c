@@ -25,11 +25,15 @@ int ram_load_setup(QEMUFile *f, void *opaque, Error **errp)
     ram_load_last_block = NULL;
     pagemap_cache_destroy(&ram_load_untouched);
     pagemap_cache_init(&ram_load_untouched);
+    if (!migrate_multifd()) {
+        ram_prefault_start();   /* multifd channels fault in parallel */
+    }
     return 0;
 }
 
 int ram_load_cleanup(void *opaque)
 {
+    ram_prefault_stop();
     ram_load_last_block = NULL;
     pagemap_cache_destroy(&ram_load_untouched);
     return 0;
@@ -170,6 +174,7 @@ static int ram_load_record(QEMUFile *f, uint64_t offset, int flags)
         }
         qemu_get_buffer(f, host, TARGET_PAGE_SIZE);
         pagemap_cache_note_written(&ram_load_untouched, host);
+        ram_prefault_note_page(ram_load_last_block, offset);
         return 0;
     case RAM_SAVE_FLAG_MULTIFD_FLUSH:
         pagemap_cache_invalidate(&ram_load_untouched);

@@ -50,6 +50,12 @@ MigMode migrate_mode(void)
     return MIG_MODE_NORMAL;
 }
 
+/* the main stream alone: the loader's prefault helper runs */
+bool migrate_multifd(void)
+{
+    return false;
+}
+
 /* ---- a fake accelerator with a dirty log the test writes through ---- */
 
 #define RAM_SIZE (8 * 1024 * 1024)
