@@ -77,10 +77,11 @@ static inline bool ram_page_untouched(PageMapCache *c, RAMBlock *rb,
 }
 
 /* ram-prefault.c: the loader's helper that faults RAM in ahead of a
- * dense run of normal pages (main stream only; loader thread). */
+ * dense run of normal pages into fresh RAM (main stream only; loader
+ * thread).  fresh: the page was never populated before this record. */
 void ram_prefault_start(void);
 void ram_prefault_stop(void);
-void ram_prefault_note_page(RAMBlock *rb, uint64_t offset);
+void ram_prefault_note_page(RAMBlock *rb, uint64_t offset, bool fresh);
 
 /* ram.c: the counters, updated with relaxed atomics */
 extern RAMStats ram_counters;

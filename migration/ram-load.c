@@ -172,9 +172,12 @@ static int ram_load_record(QEMUFile *f, uint64_t offset, int flags)
         if (!host) {
             return qemu_file_get_error(f) ?: -EINVAL;
         }
+        /* fresh RAM (never populated): the helper faults in ahead */
+        ram_prefault_note_page(ram_load_last_block, offset,
+                               ram_page_untouched(&ram_load_untouched,
+                                                  ram_load_last_block, host));
         qemu_get_buffer(f, host, TARGET_PAGE_SIZE);
         pagemap_cache_note_written(&ram_load_untouched, host);
-        ram_prefault_note_page(ram_load_last_block, offset);
         return 0;
     case RAM_SAVE_FLAG_MULTIFD_FLUSH:
         pagemap_cache_invalidate(&ram_load_untouched);

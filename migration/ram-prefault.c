@@ -6,9 +6,13 @@
  * the kernel zeroes the new page first; on a run of normal pages that is
  * most of the load's time.  While the main stream (no multifd) brings a
  * dense run of normal pages, a helper thread populates the RAM just ahead
- * of it (MADV_POPULATE_WRITE), on another CPU.  Only dense runs: pages
- * the source would send as zero pages stay unallocated, so at most one
- * window ahead of a run's end is populated for nothing.  Populating never
+ * of it (MADV_POPULATE_WRITE), on another CPU.  Only dense runs into
+ * fresh RAM (pages never populated: a later pass over RAM that is there
+ * already needs no help, and the CPU is better left to the migration):
+ * it looks no further ahead than the run is long (at most 8 MiB), so
+ * what a run's end leaves populated for nothing is bounded by the run
+ * itself, and pages the source sends as zero pages elsewhere stay
+ * unallocated.  Populating never
  * changes a page's contents (present pages are left as they are), so the
  * loader and the helper never race on data.
  */
@@ -86,26 +90,31 @@ void ram_prefault_stop(void)
     p->thread = NULL;
 }
 
-void ram_prefault_note_page(RAMBlock *rb, uint64_t offset)
+void ram_prefault_note_page(RAMBlock *rb, uint64_t offset, bool fresh)
 {
     RamPrefault *p = &prefault;
-    uint64_t want;
+    uint64_t ahead, want;
 
     if (!p->thread) {
         return;
     }
-    if (rb != p->rb || offset != p->next) {
+    /* what the helper populated for this run counts as fresh */
+    fresh = fresh || (rb == p->rb && offset < p->asked);
+    if (rb != p->rb || offset != p->next || !fresh) {
         p->rb = rb;
         p->run = 0;
         p->asked = offset;
     }
     p->next = offset + TARGET_PAGE_SIZE;
-    if (++p->run < PREFAULT_RUN_PAGES ||
-        p->asked >= offset + PREFAULT_AHEAD / 2) {
+    if (!fresh || ++p->run < PREFAULT_RUN_PAGES) {
+        return;
+    }
+    ahead = MIN(PREFAULT_AHEAD, (uint64_t)p->run * TARGET_PAGE_SIZE);
+    if (p->asked >= offset + ahead / 2) {
         return;
     }
     /* ask for the next window, from where the last request ended */
-    want = MIN(rb->size, offset + PREFAULT_AHEAD);
+    want = MIN(rb->size, offset + ahead);
     if (want <= p->asked) {
         return;
     }
