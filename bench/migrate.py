@@ -178,7 +178,12 @@ def migrate_once(binary, mem, append, guest, stopped=False):
             total = info['total-time'] / 1000.0
             if stopped:
                 # no pause to speak of: the guest was stopped throughout;
-                # its state must still be intact once continued
+                # its state must still be intact once continued.  The
+                # destination may still be loading the last bytes: a
+                # `cont` then would only set autostart, and the source's
+                # "paused" wins (QEMU's rule too)
+                while dq.cmd('query-status')['status'] == 'inmigrate':
+                    time.sleep(0.01)
                 dq.cmd('cont')
                 pause = float('nan')
             else:

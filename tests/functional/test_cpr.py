@@ -13,12 +13,13 @@ import os
 import select
 import socket
 import struct
+import subprocess
 import threading
 import time
 import unittest
 
 from guest import Console, MICROVM_BASE
-from machine import fd_targets
+from machine import binary_path, fd_targets
 from migration_util import MigrationTestCase, parse_console
 from qmp import QMPClient, QMPDisconnected
 
@@ -601,6 +602,44 @@ class CprExec(MigrationTestCase):
         self.addCleanup(probe.close)
         with self.assertRaises(ConnectionRefusedError):
             probe.connect(self.tmp('spare.sock'))
+
+    def test_exec_keeps_stdio_qmp(self):
+        """A QMP session on stdio goes on across cpr-exec: the same pipes,
+        no second greeting, commands answered by the new image."""
+        state = self.tmp('vm.state')
+        args = ([binary_path()] + MICROVM_BASE + self.vm_args(extra=self.MEMFD)
+                + ['-qmp', 'stdio'])
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        self.addCleanup(proc.wait)
+        self.addCleanup(proc.kill)
+
+        def send(cmd, **arguments):
+            msg = {'execute': cmd}
+            if arguments:
+                msg['arguments'] = arguments
+            proc.stdin.write(json.dumps(msg).encode() + b'\n')
+            proc.stdin.flush()
+
+        def reply():
+            while True:
+                msg = json.loads(proc.stdout.readline())
+                if 'event' not in msg:
+                    return msg
+
+        self.assertIn('QMP', json.loads(proc.stdout.readline()))
+        send('qmp_capabilities')
+        self.assertEqual(reply(), {'return': {}})
+        send('migrate-set-parameters', mode='cpr-exec',
+             **{'cpr-exec-command': args + ['-incoming', 'file:' + state]})
+        self.assertEqual(reply(), {'return': {}})
+        send('migrate', uri='file:' + state)
+        self.assertEqual(reply(), {'return': {}})
+        while json.loads(proc.stdout.readline()).get('event') != 'RESUME':
+            pass                                # the new image runs it
+        send('query-status')
+        self.assertEqual(reply()['return']['status'], 'running')
 
     @staticmethod
     def read_all(sock, out):
