@@ -614,6 +614,10 @@ class CprExec(MigrationTestCase):
                                 stderr=subprocess.DEVNULL)
         self.addCleanup(proc.wait)
         self.addCleanup(proc.kill)
+        # a reply that never comes: the kill ends the read with EOF
+        watchdog = threading.Timer(30, proc.kill)
+        watchdog.start()
+        self.addCleanup(watchdog.cancel)
 
         def send(cmd, **arguments):
             msg = {'execute': cmd}
