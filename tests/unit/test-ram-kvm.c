@@ -118,9 +118,13 @@ static void test_migrate_busy_guest(void)
         g_assert_cmpint(ram_save_setup(f, &rs, &error_abort), ==, 0);
         gint64 end = g_get_monotonic_time() + 60 * 1000;
 
-        /* at least 60 ms of guest time and 10 exact syncs, however
-         * slowly a loaded machine runs the iterations */
-        for (int it = 0; it < 40 || g_get_monotonic_time() < end; it++) {
+        /* at least 60 ms of guest time, 10 exact syncs and three guest
+         * sweeps, however slowly a loaded machine runs the iterations
+         * or the vCPU (10 s at most: then the checks below fail) */
+        gint64 limit = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        for (int it = 0; it < 40 || g_get_monotonic_time() < end ||
+             (counter_at(ram->host, COUNTER_PAGE0) <= 2 &&
+              g_get_monotonic_time() < limit); it++) {
             g_assert_cmpint(ram_save_iterate(f, &rs), >=, 0);
             sections++;
             if (it % 4 == 1) {
