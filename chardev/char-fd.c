@@ -107,35 +107,23 @@ void chr_fd_finalize(Chardev *chr)
 #define CHR_CPR_OUT 2
 #define CHR_CPR_IN 3
 
-static void chr_fd_cpr_save_one(Chardev *chr, void *opaque)
+void chr_fd_cpr_save(Chardev *chr, MigMode mode)
 {
-    static const char *const kinds[] = { "file", "pipe", "pty", NULL };
     FDChardev *s = (FDChardev *)chr;
-    g_autofree char *name = NULL;
+    g_autofree char *name = chr_cpr_name(chr);
 
-    if (!g_strv_contains(kinds, chr->cls->name) || s->fd_out < 0) {
+    if (s->fd_out < 0) {
         return;
     }
-    name = g_strdup_printf("chardev/%s", chr->label);
     cpr_save_fd(name, CHR_CPR_OUT, s->fd_out);
     if (s->fd_in >= 0 && s->fd_in != s->fd_out) {
         cpr_save_fd(name, CHR_CPR_IN, s->fd_in);
     }
 }
 
-static void chr_fd_cpr_save(MigMode mode)
-{
-    qemu_chr_foreach(chr_fd_cpr_save_one, NULL);
-}
-
-void chr_fd_cpr_init(void)
-{
-    cpr_add_save_hook(chr_fd_cpr_save);
-}
-
 bool chr_fd_cpr_take(Chardev *chr, int *fd_in, int *fd_out)
 {
-    g_autofree char *name = g_strdup_printf("chardev/%s", chr->label);
+    g_autofree char *name = chr_cpr_name(chr);
     int out = cpr_is_incoming() ? cpr_find_fd(name, CHR_CPR_OUT) : -1;
 
     if (out < 0) {

@@ -69,6 +69,7 @@ static const ChardevClass file_class = {
     .open = file_open,
     .chr_write = chr_fd_write,
     .update_read_handler = chr_fd_update_read_handler,
+    .cpr_save = chr_fd_cpr_save,
     .finalize = chr_fd_finalize,
 };
 
@@ -76,7 +77,6 @@ void chr_register_file(void);
 void chr_register_file(void)
 {
     qemu_chr_register_class(&file_class);
-    chr_fd_cpr_init();
 }
 
 /* ---- pipe: PATH.in/PATH.out, or PATH for both directions ---- */
@@ -136,6 +136,7 @@ static const ChardevClass pipe_class = {
     .open = pipe_open,
     .chr_write = chr_fd_write,
     .update_read_handler = chr_fd_update_read_handler,
+    .cpr_save = chr_fd_cpr_save,
     .finalize = chr_fd_finalize,
 };
 
@@ -143,5 +144,4 @@ void chr_register_pipe(void);
 void chr_register_pipe(void)
 {
     qemu_chr_register_class(&pipe_class);
-    chr_fd_cpr_init();
 }

@@ -25,6 +25,9 @@ static inline ChardevCommon *chr_backend_common(ChardevBackend *backend)
     return backend ? backend->u.null.data : NULL;
 }
 
+/* The CPR state name of a chardev's fds: "chardev/ID" (ids per backend). */
+char *chr_cpr_name(Chardev *chr);
+
 /* Call fn on each registered backend class, in registration order. */
 void qemu_chr_foreach_class(void (*fn)(const ChardevClass *cls, void *opaque),
                             void *opaque);
@@ -77,8 +80,8 @@ int chr_fd_write(Chardev *chr, const uint8_t *buf, int len);
 void chr_fd_update_read_handler(Chardev *chr);
 /* Stop reading and close both fds (each once). */
 void chr_fd_finalize(Chardev *chr);
-/* CPR: file, pipe and pty chardevs' fds go into CPR state (save hook). */
-void chr_fd_cpr_init(void);
+/* ChardevClass.cpr_save of file, pipe and pty: their fds, both modes. */
+void chr_fd_cpr_save(Chardev *chr, MigMode mode);
 /*
  * After CPR: the fds the old process's chardev of the same id had (its
  * input -1 when it had none or the same fd as output); false if none.

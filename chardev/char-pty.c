@@ -212,6 +212,7 @@ static const ChardevClass pty_class = {
     .open = pty_open,
     .chr_write = pty_write,
     .update_read_handler = chr_fd_update_read_handler,
+    .cpr_save = chr_fd_cpr_save,
     .finalize = pty_finalize,
 };
 
@@ -219,5 +220,4 @@ void chr_register_pty(void);
 void chr_register_pty(void)
 {
     qemu_chr_register_class(&pty_class);
-    chr_fd_cpr_init();
 }

@@ -435,42 +435,27 @@ static void sock_update_read_handler(Chardev *chr)
     /* The read watch re-checks can_read on every loop iteration. */
 }
 
-/*
- * The CPR state name of the socket: id 0 is the listening socket
- * (socket_listen), id 1 the connected peer across cpr-exec.
- */
-static char *socket_cpr_name(SocketChardev *s)
-{
-    return g_strdup_printf("chardev/%s", s->parent.label);
-}
-
+/* CPR state ids under chr_cpr_name(): the listening socket
+ * (socket_listen) and the connected peer across cpr-exec. */
 #define SOCKET_CPR_LISTEN 0
 #define SOCKET_CPR_PEER 1
 
-static void socket_cpr_save_peer(Chardev *chr, void *opaque)
+/* cpr-exec keeps connected peers: the new image goes on talking to them. */
+static void socket_cpr_save(Chardev *chr, MigMode mode)
 {
     SocketChardev *s = (SocketChardev *)chr;
 
-    if (chr->cls == opaque && s->fd >= 0) {
-        g_autofree char *name = socket_cpr_name(s);
+    if (mode == MIG_MODE_CPR_EXEC && s->fd >= 0) {
+        g_autofree char *name = chr_cpr_name(chr);
 
         cpr_save_fd(name, SOCKET_CPR_PEER, s->fd);
-    }
-}
-
-/* cpr-exec keeps connected peers: the new image goes on talking to them. */
-static void socket_cpr_save(MigMode mode)
-{
-    if (mode == MIG_MODE_CPR_EXEC) {
-        qemu_chr_foreach(socket_cpr_save_peer,
-                         (void *)qemu_chr_find_class("socket"));
     }
 }
 
 /* After cpr-exec: the peer the old image had, still connected. */
 static bool socket_resume_peer(SocketChardev *s)
 {
-    g_autofree char *name = socket_cpr_name(s);
+    g_autofree char *name = chr_cpr_name(&s->parent);
     int fd = cpr_get_incoming_mode() == MIG_MODE_CPR_EXEC ?
              cpr_find_fd(name, SOCKET_CPR_PEER) : -1;
 
@@ -502,7 +487,7 @@ static void sock_finalize(Chardev *chr)
         s->listen_watch = 0;
     }
     if (s->listen_fd >= 0) {
-        g_autofree char *name = socket_cpr_name(s);
+        g_autofree char *name = chr_cpr_name(&s->parent);
         bool ours = cpr_find_fd(name, SOCKET_CPR_LISTEN) == s->listen_fd;
 
         if (ours) {
@@ -547,7 +532,7 @@ static int socket_get_fd(const char *str, bool *listening, Error **errp)
  */
 static bool socket_listen(SocketChardev *s, Error **errp)
 {
-    g_autofree char *name = socket_cpr_name(s);
+    g_autofree char *name = chr_cpr_name(&s->parent);
     int cpr_fd = cpr_is_incoming() ? cpr_find_fd(name, SOCKET_CPR_LISTEN)
                                     : -1;
     bool listening = false;
@@ -727,6 +712,7 @@ static const ChardevClass socket_class = {
     .set_msgfds = sock_set_msgfds,
     .update_read_handler = sock_update_read_handler,
     .disconnect = sock_disconnect,
+    .cpr_save = socket_cpr_save,
     .finalize = sock_finalize,
 };
 
@@ -734,5 +720,4 @@ void chr_register_socket(void);
 void chr_register_socket(void)
 {
     qemu_chr_register_class(&socket_class);
-    cpr_add_save_hook(socket_cpr_save);
 }

@@ -3,6 +3,7 @@
 #include "qemu/osdep.h"
 #include "chardev/char.h"
 #include "monitor/fds.h"
+#include "migration/cpr.h"
 #include "char-internal.h"
 
 /*
@@ -80,6 +81,24 @@ void chr_register_file(void);
 void chr_register_pipe(void);
 void chr_register_pty(void);
 
+char *chr_cpr_name(Chardev *chr)
+{
+    return g_strdup_printf("chardev/%s", chr->label);
+}
+
+static void chr_cpr_save_one(Chardev *chr, void *opaque)
+{
+    if (chr->cls->cpr_save) {
+        chr->cls->cpr_save(chr, *(MigMode *)opaque);
+    }
+}
+
+/* Every chardev whose backend keeps fds across CPR saves them. */
+static void chr_cpr_save(MigMode mode)
+{
+    qemu_chr_foreach(chr_cpr_save_one, &mode);
+}
+
 void qemu_chr_init_backends(void)
 {
     static bool done;
@@ -88,6 +107,7 @@ void qemu_chr_init_backends(void)
         return;
     }
     done = true;
+    cpr_add_save_hook(chr_cpr_save);
     chr_register_file();
     chr_register_pipe();
     chr_register_socket();

@@ -21,6 +21,7 @@
 #include "qapi/error.h"
 #include "qemu/option.h"
 #include "qapi/qapi-types-char.h"
+#include "qapi/qapi-types-migration.h"
 
 typedef enum QEMUChrEvent {
     CHR_EVENT_BREAK,
@@ -81,6 +82,11 @@ struct ChardevClass {
     void (*update_read_handler)(Chardev *chr);
     /* drop the current peer (socket servers go back to listening) */
     void (*disconnect)(Chardev *chr);
+    /*
+     * CPR is writing its state (migration/cpr.h): save the fds a new
+     * process or image takes over, under chr_cpr_name(chr).  May be NULL.
+     */
+    void (*cpr_save)(Chardev *chr, MigMode mode);
     void (*finalize)(Chardev *chr);
 };
 
